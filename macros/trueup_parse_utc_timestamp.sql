@@ -1,0 +1,22 @@
+{#- An RFC 3339 timestamp text as a UTC timestamp (no time zone); NULL when it does not parse.
+    Text without an offset is UTC. Requires a date and a time with seconds. -#}
+{% macro trueup_parse_utc_timestamp(text) -%}
+    {{ return(adapter.dispatch('trueup_parse_utc_timestamp', 'trueup')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__trueup_parse_utc_timestamp(text) -%}
+    case
+        when regexp_full_match(
+            {{ text }},
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?'
+            || '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?'
+        )
+            then timezone('UTC', try_cast(
+                case
+                    when regexp_matches({{ text }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                        then {{ text }}
+                    else {{ text }} || '+00:00'
+                end as timestamptz
+            ))
+    end
+{%- endmacro %}

@@ -1,0 +1,51 @@
+{#- Usage files under <landing>/usage that this build has to read: every *.jsonl, *.jsonl.gz and
+    *.parquet file below the folder, minus the files already loaded into `loaded_relation`
+    (an incremental run). Files never change after landing, so a file is read exactly once.
+    Returns a list of dicts {path, source_file, format}; source_file is relative to the
+    landing root. Runs at execute time only. -#}
+{% macro trueup_usage_files_to_load(loaded_relation=none) -%}
+    {{ return(adapter.dispatch('trueup_usage_files_to_load', 'trueup')(loaded_relation)) }}
+{%- endmacro %}
+
+{% macro default__trueup_usage_files_to_load(loaded_relation=none) -%}
+    {{ exceptions.raise_compiler_error(
+        "trueup reads landing files with DuckDB's file readers; the " ~ target.type
+        ~ " adapter has no implementation of trueup_usage_files_to_load yet.") }}
+{%- endmacro %}
+
+{% macro duckdb__trueup_usage_files_to_load(loaded_relation=none) -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set root = trueup_landing_path() -%}
+    {%- set prefix_length = (root ~ '/') | length -%}
+    {%- set listing -%}
+        with landed as (
+            select file as path from glob('{{ root }}/usage/**/*.jsonl')
+            union all
+            select file as path from glob('{{ root }}/usage/**/*.jsonl.gz')
+            union all
+            select file as path from glob('{{ root }}/usage/**/*.parquet')
+        )
+        select
+            path,
+            substr(path, {{ prefix_length + 1 }}) as source_file,
+            case
+                when path like '%.jsonl.gz' then 'jsonl.gz'
+                when path like '%.jsonl' then 'jsonl'
+                else 'parquet'
+            end as source_format
+        from landed
+        {%- if loaded_relation is not none %}
+        where substr(path, {{ prefix_length + 1 }}) not in (
+            select distinct source_file from {{ loaded_relation }}
+        )
+        {%- endif %}
+        order by source_file
+    {%- endset -%}
+    {%- set files = [] -%}
+    {%- for row in run_query(listing).rows -%}
+        {%- do files.append({'path': row[0], 'source_file': row[1], 'format': row[2]}) -%}
+    {%- endfor -%}
+    {{ return(files) }}
+{%- endmacro %}

@@ -1,0 +1,13 @@
+{#- on-run-start: check every run-time var before any model is built, and log what is in force. -#}
+{% macro trueup_validate_vars() -%}
+    {%- set as_of = trueup_as_of() -%}
+    {%- set grace = trueup_int_var('grace_period_hours') -%}
+    {%- set skew = trueup_int_var('max_clock_skew_minutes') -%}
+    {%- set horizon = trueup_int_var('dedupe_horizon_days') -%}
+    {%- set landing = trueup_landing_path() -%}
+    {%- if execute -%}
+        {{ log("trueup: as_of=" ~ as_of ~ " UTC, grace_period_hours=" ~ grace
+            ~ ", max_clock_skew_minutes=" ~ skew ~ ", dedupe_horizon_days=" ~ horizon
+            ~ ", landing_path=" ~ landing, info=true) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,103 @@
+{#-
+    Every staged usage record with its quarantine reason (NULL when usable) and, for usable
+    records, canonical time, sampling weight, lateness and a payload fingerprint for dedupe.
+    A view: consumers filter it to the records they have not processed yet, and the filter
+    reaches the staging scan.
+-#}
+{{ config(materialized='view') }}
+
+{%- set skew_minutes = trueup_int_var('max_clock_skew_minutes') -%}
+{%- set grace_hours = trueup_int_var('grace_period_hours') -%}
+
+with
+
+records as (
+    select * from {{ ref('stg_usage__records') }}
+),
+
+meters as (
+    select * from {{ ref('meters') }}
+),
+
+classified as (
+    select
+        records.*,
+        meters.aggregation,
+        case
+            when records.is_malformed then 'malformed_record'
+            when not records.is_supported_schema then 'unsupported_schema'
+            when records.event_id is null or records.producer is null then 'missing_event_id'
+            when records.tenant_id is null then 'missing_tenant'
+            when meters.meter is null then 'unknown_meter'
+            when records.has_quantity and not records.is_quantity_valid then 'invalid_quantity'
+            when not records.has_quantity and meters.aggregation <> 'count'
+                then 'invalid_quantity'
+            when not records.is_timestamp_valid then 'invalid_timestamp'
+            when not records.is_sample_rate_valid then 'invalid_sample_rate'
+        end as quarantine_reason
+    from records
+    left join meters on records.meter = meters.meter
+),
+
+canonical as (
+    select
+        *,
+        event_ts > {{ dbt.dateadd('minute', skew_minutes, 'ingested_at') }}
+        as is_clock_skew_corrected
+    from classified
+),
+
+timed as (
+    select
+        *,
+        case when is_clock_skew_corrected then ingested_at else event_ts end as event_at
+    from canonical
+),
+
+final as (
+    select
+        source_file,
+        line_number,
+        source_format,
+        record_shape,
+        producer,
+        event_id,
+        tenant_id,
+        meter,
+        aggregation,
+        quantity,
+        sample_rate,
+        case
+            when quarantine_reason is not null then null
+            when aggregation = 'max' then quantity
+            when aggregation = 'count'
+                then {{ trueup_weighted_quantity('cast(1 as decimal(38, 9))', 'sample_rate') }}
+            else {{ trueup_weighted_quantity('quantity', 'sample_rate') }}
+        end as weighted_quantity,
+        event_ts,
+        event_at,
+        cast(event_at as date) as usage_date,
+        ingested_at,
+        quarantine_reason,
+        coalesce(is_clock_skew_corrected, false) as is_clock_skew_corrected,
+        coalesce(
+            ingested_at > {{ dbt.dateadd(
+                'hour', grace_hours,
+                dbt.dateadd('month', 1, 'cast(' ~ dbt.date_trunc('month', 'event_at') ~ ' as timestamp)')
+            ) }},
+            false
+        ) as is_late,
+        md5(concat_ws(
+            chr(31),
+            tenant_id,
+            meter,
+            coalesce(cast(quantity as varchar), ''),
+            cast(event_ts as varchar),
+            cast(sample_rate as varchar)
+        )) as payload_hash,
+        raw_record,
+        loaded_at
+    from timed
+)
+
+select * from final

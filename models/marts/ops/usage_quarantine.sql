@@ -1,0 +1,48 @@
+{#-
+    Every visible usage record that cannot be used, with the first reason that applies and
+    where it came from. Nothing vanishes: raw records = accepted + duplicates + quarantined.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ trueup_usage_reset_hook() }}",
+    )
+}}
+
+{%- set mode = trueup_usage_refresh_mode() -%}
+{%- set state = trueup_usage_state(this) if mode == 'incremental' else {} -%}
+
+with
+
+records as (
+    select * from {{ ref('int_usage_records_classified') }}
+),
+
+quarantined as (
+    select *
+    from records
+    where quarantine_reason is not null
+        and {{ trueup_usage_pending_filter(mode, state) }}
+),
+
+final as (
+    select
+        source_file,
+        line_number,
+        source_format,
+        record_shape,
+        quarantine_reason as reason,
+        producer,
+        event_id,
+        tenant_id,
+        meter,
+        raw_record,
+        ingested_at,
+        loaded_at,
+        {{ trueup_as_of_sql() }} as processed_as_of
+    from quarantined
+)
+
+select * from final

@@ -1,0 +1,175 @@
+{#-
+    Every record of every landed usage file, typed and checked field by field.
+    Incremental: a build reads only the files it has not loaded before (files never change
+    after landing), whatever their records' ingested_at; visibility by as_of is applied
+    downstream, so that a later build with a later as_of does not re-read a file.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+
+{%- set files = trueup_usage_files_to_load(this if is_incremental() else none) -%}
+{%- set flat_fields = [
+    'event_id', 'producer', 'tenant_id', 'meter', 'quantity', 'event_ts', 'ingested_at',
+    'sample_rate',
+] -%}
+
+with
+
+landed_lines as (
+    {{ trueup_read_usage_files(files) }}
+),
+
+records as (
+    -- blank lines are not records
+    select
+        source_file,
+        line_number,
+        source_format,
+        raw_record,
+        {{ trueup_try_cast('raw_record', 'json') }} as document
+    from landed_lines
+    where raw_record is not null
+),
+
+shaped as (
+    select
+        *,
+        case
+            when document is null or json_type(document) <> 'OBJECT' then 'malformed'
+            when json_exists(document, '$.specversion') then 'cloudevents'
+            when list_has_any(json_keys(document), {{ flat_fields }}) then 'flat'
+            else 'unknown'
+        end as record_shape,
+        json_type(document, '$.specversion') = 'VARCHAR'
+        and json_extract_string(document, '$.specversion') = '1.0' as is_cloudevents_v1
+    from records
+),
+
+fields as (
+    -- the same meaning under the two record shapes' names
+    select
+        source_file,
+        line_number,
+        source_format,
+        raw_record,
+        record_shape,
+        case
+            when record_shape = 'flat' then true
+            when record_shape = 'cloudevents' then is_cloudevents_v1
+            else false
+        end as is_supported_schema,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.id') }}
+            else {{ trueup_json_text('document', '$.event_id') }}
+        end as event_id_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.source') }}
+            else {{ trueup_json_text('document', '$.producer') }}
+        end as producer_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.subject') }}
+            else {{ trueup_json_text('document', '$.tenant_id') }}
+        end as tenant_id_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.type') }}
+            else {{ trueup_json_text('document', '$.meter') }}
+        end as meter_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_kind('document', '$.data.quantity') }}
+            else {{ trueup_json_kind('document', '$.quantity') }}
+        end as quantity_kind,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_number_text(
+                'document', '$.data.quantity', 'raw_record', 'quantity') }}
+            else {{ trueup_json_number_text('document', '$.quantity', 'raw_record', 'quantity') }}
+        end as quantity_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_kind('document', '$.time') }}
+            else {{ trueup_json_kind('document', '$.event_ts') }}
+        end as event_ts_kind,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.time') }}
+            else {{ trueup_json_text('document', '$.event_ts') }}
+        end as event_ts_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_kind('document', '$.ingestedat') }}
+            else {{ trueup_json_kind('document', '$.ingested_at') }}
+        end as ingested_at_kind,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_text('document', '$.ingestedat') }}
+            else {{ trueup_json_text('document', '$.ingested_at') }}
+        end as ingested_at_text,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_kind('document', '$.data.sample_rate') }}
+            else {{ trueup_json_kind('document', '$.sample_rate') }}
+        end as sample_rate_kind,
+        case when record_shape = 'cloudevents'
+            then {{ trueup_json_number_text(
+                'document', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
+            else {{ trueup_json_number_text(
+                'document', '$.sample_rate', 'raw_record', 'sample_rate') }}
+        end as sample_rate_text
+    from shaped
+),
+
+typed as (
+    select
+        source_file,
+        line_number,
+        source_format,
+        raw_record,
+        record_shape,
+        is_supported_schema,
+        nullif(trim(event_id_text), '') as event_id,
+        nullif(trim(producer_text), '') as producer,
+        nullif(trim(tenant_id_text), '') as tenant_id,
+        nullif(trim(meter_text), '') as meter,
+        coalesce(quantity_kind, 'null') <> 'null' as has_quantity,
+        case when quantity_kind in ('number', 'string')
+            then {{ trueup_parse_decimal('quantity_text', 9) }}
+        end as quantity,
+        case when event_ts_kind = 'string'
+            then {{ trueup_parse_utc_timestamp('trim(event_ts_text)') }}
+        end as event_ts,
+        case when ingested_at_kind = 'string'
+            then {{ trueup_parse_utc_timestamp('trim(ingested_at_text)') }}
+        end as ingested_at,
+        case
+            when coalesce(sample_rate_kind, 'null') = 'null' then cast(1 as decimal(38, 18))
+            when sample_rate_kind in ('number', 'string')
+                then {{ trueup_parse_decimal('sample_rate_text', 18) }}
+        end as sample_rate
+    from fields
+),
+
+final as (
+    select
+        source_file,
+        line_number,
+        source_format,
+        record_shape,
+        producer,
+        event_id,
+        tenant_id,
+        meter,
+        quantity,
+        sample_rate,
+        event_ts,
+        ingested_at,
+        record_shape = 'malformed' as is_malformed,
+        is_supported_schema,
+        has_quantity,
+        quantity is not null and quantity >= 0 as is_quantity_valid,
+        event_ts is not null and ingested_at is not null as is_timestamp_valid,
+        sample_rate is not null and sample_rate > 0 and sample_rate <= 1 as is_sample_rate_valid,
+        raw_record,
+        {{ trueup_run_stamp_sql() }} as loaded_at
+    from typed
+)
+
+select * from final
