@@ -22,9 +22,11 @@
 {%- set copy_columns = [
     'producer', 'event_id', 'source_file', 'line_number', 'tenant_id', 'meter', 'usage_date',
     'ingested_at', 'payload_hash',
-] -%}
+] %}
 
-with recursive
+-- depends_on: {{ ref('stg_usage__records') }}
+
+with
 
 records as (
     select * from {{ ref('int_usage_records_classified') }}
@@ -97,38 +99,45 @@ repeated_copies as (
 
 copy_chain as (
     -- walk each repeated key's copies in order, carrying the current original
-    select
-        producer,
-        event_id,
-        copy_number,
-        copy_number as original_copy_number,
-        ingested_at as original_ingested_at
-    from repeated_copies
-    where copy_number = 1
+    -- (a nested recursive query keeps the outer WITH plain for dbt's CTE injection)
+    select * from (
+        with recursive chain as (
+            select
+                producer,
+                event_id,
+                copy_number,
+                copy_number as original_copy_number,
+                ingested_at as original_ingested_at
+            from repeated_copies
+            where copy_number = 1
 
-    union all
+            union all
 
-    select
-        next_copy.producer,
-        next_copy.event_id,
-        next_copy.copy_number,
-        case
-            when next_copy.ingested_at
-                <= {{ dbt.dateadd('day', horizon_days, 'copy_chain.original_ingested_at') }}
-                then copy_chain.original_copy_number
-            else next_copy.copy_number
-        end as original_copy_number,
-        case
-            when next_copy.ingested_at
-                <= {{ dbt.dateadd('day', horizon_days, 'copy_chain.original_ingested_at') }}
-                then copy_chain.original_ingested_at
-            else next_copy.ingested_at
-        end as original_ingested_at
-    from copy_chain
-    inner join repeated_copies as next_copy
-        on copy_chain.producer = next_copy.producer
-        and copy_chain.event_id = next_copy.event_id
-        and next_copy.copy_number = copy_chain.copy_number + 1
+            select
+                next_copy.producer,
+                next_copy.event_id,
+                next_copy.copy_number,
+                case
+                    when next_copy.ingested_at
+                        <= {{ dbt.dateadd('day', horizon_days, 'chain.original_ingested_at') }}
+                        then chain.original_copy_number
+                    else next_copy.copy_number
+                end as original_copy_number,
+                case
+                    when next_copy.ingested_at
+                        <= {{ dbt.dateadd('day', horizon_days, 'chain.original_ingested_at') }}
+                        then chain.original_ingested_at
+                    else next_copy.ingested_at
+                end as original_ingested_at
+            from chain
+            inner join repeated_copies as next_copy
+                on chain.producer = next_copy.producer
+                and chain.event_id = next_copy.event_id
+                and next_copy.copy_number = chain.copy_number + 1
+        )
+
+        select * from chain
+    )
 ),
 
 winners as (

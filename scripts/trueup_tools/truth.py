@@ -1,0 +1,574 @@
+"""Independent ground truth for usage events (SPEC sections 2 and 3).
+
+Everything here works on *logical* records: the values a landing file holds, already
+decoded by the generator (a quantity is a `Decimal`, a timestamp an aware `datetime`,
+an unreadable value an `Invalid`). Nothing re-parses the landing files, so the dbt
+models can be tested against this module as an independent implementation of the spec:
+visibility, quarantine, canonical time, dedupe, sampling and the daily rollup.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal
+from pathlib import Path
+from typing import Any
+
+from trueup_tools import PROJECT_DIR
+
+REASONS: tuple[str, ...] = (
+    "malformed_record",
+    "unsupported_schema",
+    "missing_event_id",
+    "missing_tenant",
+    "unknown_meter",
+    "invalid_quantity",
+    "invalid_timestamp",
+    "invalid_sample_rate",
+)
+"""Quarantine reasons, in precedence order (the first that applies wins)."""
+
+SHAPES: tuple[str, ...] = ("flat", "cloudevents", "not_object", "no_known_fields", "blank")
+"""Logical shapes of a physical line or row."""
+
+AGGREGATIONS: tuple[str, ...] = ("sum", "count", "max")
+
+DEFAULT_METERS_CSV = PROJECT_DIR / "seeds" / "meters.csv"
+
+SCALE = Decimal("1e-9")
+"""DECIMAL(38, 9): quantities and weights carry 9 decimals."""
+
+DECIMAL_CONTEXT = Context(prec=120, rounding=ROUND_HALF_UP)
+"""Arithmetic context: far more digits than DECIMAL(38, 9) needs, half away from zero."""
+
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A value present in the record that cannot be read (e.g. `"abc"` as a quantity)."""
+
+    text: str
+
+
+Number = Decimal | Invalid | None
+"""A numeric field: a Decimal (possibly NaN/Infinity), an unreadable value, or missing."""
+
+Instant = datetime | Invalid | None
+"""A timestamp field: an instant (naive means UTC), an unreadable value, or missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    """One physical line (JSONL) or row (Parquet) of a landing file, logically decoded.
+
+    `source_file` is relative to the landing root (`usage/ingest_date=.../x.jsonl`) and
+    `line_number` is 1-based (JSONL physical line, blank lines included; Parquet row).
+    Identifier fields hold the text as written (untrimmed; `None` when absent or null).
+    For `cloudevents` records the fields are the mapped attributes (`id` -> `event_id`,
+    `source` -> `producer`, `subject` -> `tenant_id`, `type` -> `meter`, `time` ->
+    `event_ts`, `ingestedat` -> `ingested_at`, `data.*`) and `specversion` is set.
+    """
+
+    source_file: str
+    line_number: int
+    shape: str
+    event_id: str | None = None
+    producer: str | None = None
+    tenant_id: str | None = None
+    meter: str | None = None
+    quantity: Number = None
+    event_ts: Instant = None
+    ingested_at: Instant = None
+    sample_rate: Number = None
+    specversion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    """One row of `finance.fct_usage_daily`."""
+
+    tenant_id: str
+    meter: str
+    usage_date: date
+    quantity: Decimal
+    event_count: int
+    duplicate_count: int
+    late_event_count: int
+    clock_skew_corrected_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRow:
+    """One row of `ops.usage_quarantine` (without the raw text)."""
+
+    source_file: str
+    line_number: int
+    reason: str
+    ingested_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateRow:
+    """One removed copy, as listed in `ops.usage_duplicates`."""
+
+    source_file: str
+    line_number: int
+    producer: str
+    event_id: str
+    winner_source_file: str
+    winner_line_number: int
+    is_conflicting: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedEvent:
+    """An accepted unique event with its canonical time and sampling weight."""
+
+    source_file: str
+    line_number: int
+    producer: str
+    event_id: str
+    tenant_id: str
+    meter: str
+    aggregation: str
+    quantity: Decimal | None
+    sample_rate: Decimal | None
+    event_at: datetime
+    ingested_at: datetime
+    weight: Decimal
+    is_late: bool
+    is_clock_skew_corrected: bool
+    is_new_original: bool
+
+
+@dataclass(slots=True)
+class UsageTruth:
+    """Everything `compute_usage_truth` derives at one `as_of`."""
+
+    as_of: datetime
+    daily: list[DailyRow]
+    faults: dict[str, Any]
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+    duplicates: list[DuplicateRow] = field(default_factory=list)
+    accepted: list[AcceptedEvent] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Valid:
+    """A visible record that passed every check, with its trimmed identifiers."""
+
+    record: UsageRecord
+    producer: str
+    event_id: str
+    tenant_id: str
+    meter: str
+    quantity: Decimal | None
+    event_ts: datetime
+    ingested_at: datetime
+    sample_rate: Decimal | None
+
+
+@dataclass(slots=True)
+class _Dedupe:
+    """Result of dedupe: originals and removed copies (each with its winner)."""
+
+    originals: list[tuple[_Valid, bool]] = field(default_factory=list)
+    removed: list[tuple[_Valid, _Valid, bool]] = field(default_factory=list)
+
+
+def load_meters(path: Path | None = None) -> dict[str, str]:
+    """Read `meter -> aggregation` from a meters seed CSV (default `seeds/meters.csv`)."""
+    meters: dict[str, str] = {}
+    with (path or DEFAULT_METERS_CSV).open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = (row.get("meter") or "").strip()
+            aggregation = (row.get("aggregation") or "").strip().lower()
+            if not name:
+                continue
+            if aggregation not in AGGREGATIONS:
+                raise ValueError(f"meter {name!r}: unknown aggregation {aggregation!r}")
+            meters[name] = aggregation
+    if not meters:
+        raise ValueError("the meters seed holds no meter")
+    return meters
+
+
+def to_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken as UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def as_of_instant(as_of: datetime | date) -> datetime:
+    """`as_of` as an aware UTC instant; a plain date means 00:00 UTC of that date."""
+    if isinstance(as_of, datetime):
+        return to_utc(as_of)
+    return datetime.combine(as_of, time(0), tzinfo=UTC)
+
+
+def trimmed(value: str | None) -> str | None:
+    """An identifier trimmed of surrounding whitespace; blank or missing gives None."""
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+def readable_instant(value: Instant) -> datetime | None:
+    """The UTC instant of a timestamp field, or None when missing or unreadable."""
+    return to_utc(value) if isinstance(value, datetime) else None
+
+
+def is_visible(record: UsageRecord, as_of: datetime) -> bool:
+    """Visible at `as_of`: ingested at or before it, or its `ingested_at` is unreadable."""
+    ingested = readable_instant(record.ingested_at)
+    return ingested is None or ingested <= as_of
+
+
+def _quantity_ok(quantity: Number, aggregation: str) -> bool:
+    """A quantity is valid when finite and >= 0; only a count meter may omit it."""
+    if quantity is None:
+        return aggregation == "count"
+    return isinstance(quantity, Decimal) and quantity.is_finite() and quantity >= 0
+
+
+def _sample_rate_ok(sample_rate: Number) -> bool:
+    """A sample rate is valid when missing (= 1) or a finite number in (0, 1]."""
+    if sample_rate is None:
+        return True
+    return isinstance(sample_rate, Decimal) and sample_rate.is_finite() and 0 < sample_rate <= 1
+
+
+def _schema_reason(record: UsageRecord) -> str | None:
+    """`malformed_record` / `unsupported_schema` from the record's shape."""
+    if record.shape == "not_object":
+        return "malformed_record"
+    if record.shape == "no_known_fields":
+        return "unsupported_schema"
+    if record.shape == "cloudevents" and record.specversion != "1.0":
+        return "unsupported_schema"
+    if record.shape not in ("flat", "cloudevents"):
+        raise ValueError(f"{record.source_file}:{record.line_number}: bad shape {record.shape}")
+    return None
+
+
+def quarantine_reason(record: UsageRecord, meters: Mapping[str, str]) -> str | None:
+    """The first quarantine reason (SPEC precedence) that applies, or None when valid."""
+    reason = _schema_reason(record)
+    if reason is not None:
+        return reason
+    if trimmed(record.event_id) is None or trimmed(record.producer) is None:
+        return "missing_event_id"
+    if trimmed(record.tenant_id) is None:
+        return "missing_tenant"
+    meter = trimmed(record.meter)
+    if meter is None or meter not in meters:
+        return "unknown_meter"
+    if not _quantity_ok(record.quantity, meters[meter]):
+        return "invalid_quantity"
+    if readable_instant(record.event_ts) is None or readable_instant(record.ingested_at) is None:
+        return "invalid_timestamp"
+    if not _sample_rate_ok(record.sample_rate):
+        return "invalid_sample_rate"
+    return None
+
+
+def _as_valid(record: UsageRecord) -> _Valid:
+    """Trimmed, typed view of a record that passed every check."""
+    quantity = record.quantity if isinstance(record.quantity, Decimal) else None
+    sample_rate = record.sample_rate if isinstance(record.sample_rate, Decimal) else None
+    event_ts = readable_instant(record.event_ts)
+    ingested_at = readable_instant(record.ingested_at)
+    assert event_ts is not None and ingested_at is not None
+    return _Valid(
+        record=record,
+        producer=trimmed(record.producer) or "",
+        event_id=trimmed(record.event_id) or "",
+        tenant_id=trimmed(record.tenant_id) or "",
+        meter=trimmed(record.meter) or "",
+        quantity=quantity,
+        event_ts=event_ts,
+        ingested_at=ingested_at,
+        sample_rate=sample_rate,
+    )
+
+
+def canonical_event_at(
+    event_ts: datetime, ingested_at: datetime, max_clock_skew_minutes: int
+) -> tuple[datetime, bool]:
+    """`(event_at, is_clock_skew_corrected)`: event_ts unless it leads ingested_at by more
+    than the tolerated skew (strict `>`), in which case ingested_at."""
+    event_ts, ingested_at = to_utc(event_ts), to_utc(ingested_at)
+    if event_ts > ingested_at + timedelta(minutes=max_clock_skew_minutes):
+        return ingested_at, True
+    return event_ts, False
+
+
+def month_watermark(event_at: datetime, grace_period_hours: int) -> datetime:
+    """First instant of the month after `event_at`'s (UTC) month plus the grace period."""
+    event_at = to_utc(event_at)
+    year, month = (
+        (event_at.year + 1, 1) if event_at.month == 12 else (event_at.year, event_at.month + 1)
+    )
+    return datetime(year, month, 1, tzinfo=UTC) + timedelta(hours=grace_period_hours)
+
+
+def is_late(event_at: datetime, ingested_at: datetime, grace_period_hours: int) -> bool:
+    """Late: ingested strictly after the watermark of event_at's month."""
+    return to_utc(ingested_at) > month_watermark(event_at, grace_period_hours)
+
+
+def round_9(value: Decimal) -> Decimal:
+    """Round half away from zero to 9 decimals."""
+    return value.quantize(SCALE, rounding=ROUND_HALF_UP, context=DECIMAL_CONTEXT)
+
+
+def event_weight(
+    aggregation: str, quantity: Decimal | None, sample_rate: Decimal | None
+) -> Decimal:
+    """What one accepted event contributes: sum -> quantity / r, count -> 1 / r (rounded per
+    event to 9 decimals, half away from zero), max -> the raw quantity (r ignored)."""
+    rate = ONE if sample_rate is None else sample_rate
+    if aggregation == "max":
+        return round_9(quantity if quantity is not None else Decimal(0))
+    numerator = ONE if aggregation == "count" else quantity
+    if numerator is None:
+        raise ValueError("a sum meter event needs a quantity")
+    return round_9(DECIMAL_CONTEXT.divide(numerator, rate))
+
+
+def _payload(valid: _Valid) -> tuple[Any, ...]:
+    """What a duplicate must repeat to be exact (sample_rate null counts as 1)."""
+    rate = ONE if valid.sample_rate is None else valid.sample_rate
+    return (valid.tenant_id, valid.meter, valid.quantity, valid.event_ts, rate)
+
+
+def _copy_order(valid: _Valid) -> tuple[datetime, str, int]:
+    """Dedupe order: ingested_at, then source file (relative path), then line."""
+    return (valid.ingested_at, valid.record.source_file, valid.record.line_number)
+
+
+def _dedupe(valid: Iterable[_Valid], dedupe_horizon_days: int) -> _Dedupe:
+    """Walk each key's copies in order; a copy within the horizon (inclusive) of the current
+    original is removed, a later one becomes the new current original."""
+    horizon = timedelta(days=dedupe_horizon_days)
+    by_key: dict[tuple[str, str], list[_Valid]] = defaultdict(list)
+    for item in valid:
+        by_key[(item.producer, item.event_id)].append(item)
+    result = _Dedupe()
+    for key in sorted(by_key):
+        current: _Valid | None = None
+        for copy in sorted(by_key[key], key=_copy_order):
+            if current is not None and copy.ingested_at <= current.ingested_at + horizon:
+                result.removed.append((copy, current, _payload(copy) != _payload(current)))
+                continue
+            result.originals.append((copy, current is not None))
+            current = copy
+    return result
+
+
+def _accept(
+    original: _Valid,
+    is_new_original: bool,
+    meters: Mapping[str, str],
+    grace_period_hours: int,
+    max_clock_skew_minutes: int,
+) -> AcceptedEvent:
+    """Canonical time, lateness and weight of one accepted original."""
+    aggregation = meters[original.meter]
+    event_at, corrected = canonical_event_at(
+        original.event_ts, original.ingested_at, max_clock_skew_minutes
+    )
+    return AcceptedEvent(
+        source_file=original.record.source_file,
+        line_number=original.record.line_number,
+        producer=original.producer,
+        event_id=original.event_id,
+        tenant_id=original.tenant_id,
+        meter=original.meter,
+        aggregation=aggregation,
+        quantity=original.quantity,
+        sample_rate=original.sample_rate,
+        event_at=event_at,
+        ingested_at=original.ingested_at,
+        weight=event_weight(aggregation, original.quantity, original.sample_rate),
+        is_late=is_late(event_at, original.ingested_at, grace_period_hours),
+        is_clock_skew_corrected=corrected,
+        is_new_original=is_new_original,
+    )
+
+
+DayKey = tuple[str, str, date]
+
+
+def _daily_rows(accepted: Sequence[AcceptedEvent], removed_on: Counter[DayKey]) -> list[DailyRow]:
+    """Roll accepted events up per tenant x meter x UTC day of event_at."""
+    groups: dict[DayKey, list[AcceptedEvent]] = defaultdict(list)
+    for event in accepted:
+        groups[(event.tenant_id, event.meter, event.event_at.date())].append(event)
+    rows = []
+    for key in sorted(groups):
+        events = groups[key]
+        if events[0].aggregation == "max":
+            quantity = max(event.weight for event in events)
+        else:
+            quantity = sum((event.weight for event in events), Decimal(0))
+        rows.append(
+            DailyRow(
+                tenant_id=key[0],
+                meter=key[1],
+                usage_date=key[2],
+                quantity=round_9(quantity),
+                event_count=len(events),
+                duplicate_count=removed_on[key],
+                late_event_count=sum(event.is_late for event in events),
+                clock_skew_corrected_count=sum(event.is_clock_skew_corrected for event in events),
+            )
+        )
+    return rows
+
+
+def _cross_producer_count(accepted: Sequence[AcceptedEvent]) -> int:
+    """Sum over event ids of (distinct producers among accepted events - 1)."""
+    producers: dict[str, set[str]] = defaultdict(set)
+    for event in accepted:
+        producers[event.event_id].add(event.producer)
+    return sum(len(names) - 1 for names in producers.values())
+
+
+def _per_file(
+    records: Sequence[UsageRecord],
+    visible: Sequence[UsageRecord],
+    accepted: Sequence[AcceptedEvent],
+    removed: Sequence[DuplicateRow],
+    quarantine: Sequence[QuarantineRow],
+) -> dict[str, dict[str, int]]:
+    """Conservation per landing file (every file that holds a record, visible or not)."""
+    names = sorted({r.source_file for r in records if r.shape != "blank"})
+    table = {
+        name: dict.fromkeys(("raw_records", "accepted", "duplicates", "quarantined"), 0)
+        for name in names
+    }
+    for record in visible:
+        table[record.source_file]["raw_records"] += 1
+    for event in accepted:
+        table[event.source_file]["accepted"] += 1
+    for row in removed:
+        table[row.source_file]["duplicates"] += 1
+    for row in quarantine:
+        table[row.source_file]["quarantined"] += 1
+    return table
+
+
+def _fault_counts(
+    records: Sequence[UsageRecord],
+    visible: Sequence[UsageRecord],
+    accepted: Sequence[AcceptedEvent],
+    removed: Sequence[DuplicateRow],
+    quarantine: Sequence[QuarantineRow],
+) -> dict[str, Any]:
+    """The fault summary written to `truth/usage_faults.json`."""
+    by_reason = Counter(row.reason for row in quarantine)
+    conflicting = sum(row.is_conflicting for row in removed)
+    return {
+        "raw_records": len(visible),
+        "accepted_events": len(accepted),
+        "removed_duplicates": len(removed),
+        "conflicting_duplicates": conflicting,
+        "exact_duplicates": len(removed) - conflicting,
+        "cross_producer_same_event_id": _cross_producer_count(accepted),
+        "beyond_horizon_new_originals": sum(e.is_new_original for e in accepted),
+        "late_events": sum(e.is_late for e in accepted),
+        "clock_skew_corrected": sum(e.is_clock_skew_corrected for e in accepted),
+        "sampled_events": sum(e.sample_rate is not None and e.sample_rate != ONE for e in accepted),
+        "quarantined": len(quarantine),
+        "quarantined_by_reason": {reason: by_reason[reason] for reason in REASONS},
+        "blank_lines": sum(r.shape == "blank" for r in records),
+        "per_file": _per_file(records, visible, accepted, removed, quarantine),
+    }
+
+
+def _split(
+    visible: Iterable[UsageRecord], meters: Mapping[str, str]
+) -> tuple[list[_Valid], list[QuarantineRow]]:
+    """Quarantine first (before dedupe): valid records and quarantine rows."""
+    valid: list[_Valid] = []
+    quarantine: list[QuarantineRow] = []
+    for record in visible:
+        reason = quarantine_reason(record, meters)
+        if reason is None:
+            valid.append(_as_valid(record))
+        else:
+            ingested = readable_instant(record.ingested_at)
+            quarantine.append(
+                QuarantineRow(record.source_file, record.line_number, reason, ingested)
+            )
+    return valid, quarantine
+
+
+def _duplicate_row(copy: _Valid, winner: _Valid, conflicting: bool) -> DuplicateRow:
+    """A removed copy with its winner."""
+    return DuplicateRow(
+        source_file=copy.record.source_file,
+        line_number=copy.record.line_number,
+        producer=copy.producer,
+        event_id=copy.event_id,
+        winner_source_file=winner.record.source_file,
+        winner_line_number=winner.record.line_number,
+        is_conflicting=conflicting,
+    )
+
+
+def compute_usage_truth(
+    records: Iterable[UsageRecord],
+    as_of: datetime | date,
+    grace_period_hours: int = 72,
+    max_clock_skew_minutes: int = 5,
+    dedupe_horizon_days: int = 35,
+    meters: Mapping[str, str] | None = None,
+) -> UsageTruth:
+    """Daily usage facts and fault counts as a build at `as_of` must report them.
+
+    Applies visibility (`ingested_at <= as_of`; an unreadable `ingested_at` is always
+    visible), quarantine, dedupe, canonical time, lateness and sampling. `meters` maps
+    meter -> aggregation and defaults to the project's `seeds/meters.csv`.
+    """
+    meters = load_meters() if meters is None else meters
+    instant = as_of_instant(as_of)
+    all_records = list(records)
+    visible = [r for r in all_records if r.shape != "blank" and is_visible(r, instant)]
+    valid, quarantine = _split(visible, meters)
+    deduped = _dedupe(valid, dedupe_horizon_days)
+    accepted = [
+        _accept(original, is_new, meters, grace_period_hours, max_clock_skew_minutes)
+        for original, is_new in deduped.originals
+    ]
+    by_key = {(e.source_file, e.line_number): e for e in accepted}
+    removed_on: Counter[DayKey] = Counter()
+    duplicates = []
+    for copy, winner, conflicting in deduped.removed:
+        won = by_key[(winner.record.source_file, winner.record.line_number)]
+        removed_on[(won.tenant_id, won.meter, won.event_at.date())] += 1
+        duplicates.append(_duplicate_row(copy, winner, conflicting))
+    accepted.sort(key=lambda e: (e.source_file, e.line_number))
+    duplicates.sort(key=lambda d: (d.source_file, d.line_number))
+    quarantine.sort(key=lambda q: (q.source_file, q.line_number))
+    return UsageTruth(
+        as_of=instant,
+        daily=_daily_rows(accepted, removed_on),
+        faults=_fault_counts(all_records, visible, accepted, duplicates, quarantine),
+        quarantine=quarantine,
+        duplicates=duplicates,
+        accepted=accepted,
+    )
+
+
+def format_quantity(value: Decimal) -> str:
+    """A DECIMAL(38, 9) value as plain text with exactly 9 decimals (`12.500000000`)."""
+    return format(round_9(value), "f")
