@@ -5,19 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import generate
+from trueup_tools import build, generate, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """All subcommands and their options."""
     parser = argparse.ArgumentParser(prog="trueup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+
     gen = sub.add_parser("generate", help="write deterministic sample data and its ground truth")
     generate.add_arguments(gen)
     gen.set_defaults(func=generate.run)
+
+    run_build = sub.add_parser("build", help="dbt build on DuckDB with the given vars")
+    build.add_build_arguments(run_build)
+    run_build.set_defaults(func=build.run_build)
+
+    demo = sub.add_parser(
+        "demo", help="the main job: sample data, dbt build on DuckDB, and a summary"
+    )
+    build.add_demo_arguments(demo)
+    demo.set_defaults(func=build.run_demo)
+
+    summarize = sub.add_parser("summary", help="summarize the marts of the last build")
+    summary.add_arguments(summarize)
+    summarize.set_defaults(func=summary.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen subcommand; returns its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

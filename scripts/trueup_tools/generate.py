@@ -177,9 +177,8 @@ class _BadText:
     text: str
 
 
-TextField = str | None | _Omit
 NumField = _Num | None | _Omit
-TsField = datetime | _BadText | None | _Omit
+"""A number field as written: text (JSON number or string), null, or absent."""
 
 
 @dataclass(slots=True)
@@ -198,7 +197,13 @@ class _Event:
 
 @dataclass(eq=False)
 class _Draft:
-    """One record to write: rendered field values plus placement hints."""
+    """One record to write: rendered field values plus placement hints.
+
+    `fields` holds, per flat field name (plus `specversion`): identifiers as `str`, numbers
+    as `_Num`, timestamps as aware `datetime` or `_BadText`; `None` is JSON null and
+    `ABSENT` a missing key. `kind` is `object`, `not_object` (`raw_text` is the line) or
+    `no_known_fields` (`extra` is the object).
+    """
 
     seq: int
     group_producer: str
@@ -334,20 +339,21 @@ def _base_event(index: int, ctx: _Context) -> _Event:
 
 
 def _boundary_delta(rng: Random, position: int, high: int) -> timedelta:
-    """0 and 1 microsecond for the first two injections (boundaries), random after."""
-    if position < 2:
-        return timedelta(microseconds=position)
+    """Past a limit by: random for the first injection (so that one is always clearly past),
+    then exactly 0 (on the limit: not past) and 1 microsecond (just past), random after."""
+    if position in (1, 2):
+        return timedelta(microseconds=position - 1)
     return _micros(rng, 1, high)
 
 
 def _make_late(event: _Event, position: int, ctx: _Context) -> None:
-    """Ingest the event after its month's watermark (the first one exactly at it)."""
+    """Ingest the event after its month's watermark (the second one exactly at it)."""
     watermark = month_watermark(event.event_ts, ctx.config.grace_period_hours)
     event.ingested_at = watermark + _boundary_delta(ctx.rng, position, _seconds(15 * 86_400))
 
 
 def _make_skewed(event: _Event, position: int, ctx: _Context) -> None:
-    """Move event_ts ahead of ingested_at + skew (the first one exactly at the tolerance)."""
+    """Move event_ts ahead of ingested_at + skew (the second one exactly at the tolerance)."""
     skew = timedelta(minutes=ctx.config.max_clock_skew_minutes)
     delta = _boundary_delta(ctx.rng, position, _seconds(2 * 86_400))
     event.event_ts = event.ingested_at + skew + delta
@@ -513,14 +519,12 @@ def _inject_duplicates(ctx: _Context, base: Sequence[tuple[_Event, _Draft]]) -> 
         (zero, horizon),
         conflicting=True,
     )
+    n_beyond = injection_count(cfg.beyond_horizon_rate, cfg.events)
     beyond = [horizon + US, horizon + timedelta(seconds=1)]
     beyond += [
-        horizon + _micros(ctx.rng, _seconds(60), _seconds(20 * 86_400))
-        for _ in range(injection_count(cfg.beyond_horizon_rate, cfg.events))
+        horizon + _micros(ctx.rng, _seconds(60), _seconds(20 * 86_400)) for _ in range(n_beyond)
     ]
-    _inject_copies(
-        ctx, base, injection_count(cfg.beyond_horizon_rate, cfg.events), beyond, conflicting=False
-    )
+    _inject_copies(ctx, base, n_beyond, beyond, conflicting=False)
 
 
 def _inject_cross_producer(ctx: _Context, base: Sequence[tuple[_Event, _Draft]]) -> None:
@@ -706,22 +710,21 @@ def _probe_fields(event: _Event) -> dict[str, Any]:
 
 
 def _inject_quarantine(ctx: _Context, base: Sequence[tuple[_Event, _Draft]]) -> None:
-    """Invalid records, every reason and variant in turn; some re-use a valid event's key
-    and arrive before it (an invalid copy is never the original)."""
+    """Invalid records, every reason and variant in turn; some re-use a valid event's key,
+    arriving before or after it (an invalid copy is neither original nor duplicate)."""
     rng, cfg = ctx.rng, ctx.config
     variants = _variants_for(ctx)
     count = injection_count(cfg.quarantine_rate, cfg.events)
     if count:
-        count = max(count, len(variants))
+        count = max(count, len({reason for reason, _name, _apply in variants}))
     for position in range(count):
         reason, _name, apply = variants[position % len(variants)]
         event, _draft = base[rng.randrange(len(base))]
         copy = dataclasses.replace(event)
         if reason in KEY_BREAKING or rng.random() < 0.5:
             copy.event_id = f"bad-{position:05d}-{rng.getrandbits(24):06x}"
-            copy.ingested_at = event.ingested_at + _micros(rng, 0, _seconds(600))
-        else:
-            copy.ingested_at = event.ingested_at - _micros(rng, _seconds(1), _seconds(600))
+        sign = 1 if rng.random() < 0.5 else -1
+        copy.ingested_at = event.ingested_at + sign * _micros(rng, _seconds(1), _seconds(600))
         draft = _new_draft(copy, ctx)
         apply(draft, ctx)
         draft.intended_reason = reason

@@ -62,9 +62,17 @@ published as (
 ),
 
 differences as (
-    (select * from recomputed except select * from published)
+    (
+        select * from recomputed
+        except
+        select * from published
+    )
     union all
-    (select * from published except select * from recomputed)
+    (
+        select * from published
+        except
+        select * from recomputed
+    )
 )
 
 select * from differences

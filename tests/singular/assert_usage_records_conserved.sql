@@ -7,7 +7,9 @@
 with
 
 staged as (
-    select source_file, count(*) as raw_records
+    select
+        source_file,
+        count(*) as raw_records
     from {{ ref('stg_usage__records') }}
     where ingested_at is null or ingested_at <= {{ trueup_as_of_sql() }}
     group by source_file
@@ -23,7 +25,9 @@ events as (
 ),
 
 quarantined as (
-    select source_file, count(*) as quarantined
+    select
+        source_file,
+        count(*) as quarantined
     from {{ ref('usage_quarantine') }}
     group by source_file
 ),
@@ -31,7 +35,7 @@ quarantined as (
 per_file as (
     select
         coalesce(staged.source_file, events.source_file, quarantined.source_file)
-        as source_file,
+            as source_file,
         coalesce(staged.raw_records, 0) as raw_records,
         coalesce(events.accepted, 0) as accepted,
         coalesce(events.duplicates, 0) as duplicates,

@@ -96,9 +96,9 @@ combined as (
         and changes.usage_date = rolled_up.usage_date
 ),
 {% else %}
-combined as (
-    select * from changes
-),
+    combined as (
+        select * from changes
+    ),
 {% endif %}
 
 final as (
@@ -112,7 +112,7 @@ final as (
         cast(duplicate_count as bigint) as duplicate_count,
         cast(late_event_count as bigint) as late_event_count,
         cast(clock_skew_corrected_count as bigint) as clock_skew_corrected_count,
-        (select max(processed_at) from events) as refreshed_through
+        (select max(events.processed_at) from events) as refreshed_through
     from combined
 )
 

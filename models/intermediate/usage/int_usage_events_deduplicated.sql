@@ -78,7 +78,9 @@ copies as (
 ),
 
 repeated_keys as (
-    select producer, event_id
+    select
+        producer,
+        event_id
     from copies
     group by producer, event_id
     having count(*) > 1

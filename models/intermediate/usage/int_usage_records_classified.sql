@@ -43,7 +43,7 @@ canonical as (
     select
         *,
         event_ts > {{ dbt.dateadd('minute', skew_minutes, 'ingested_at') }}
-        as is_clock_skew_corrected
+            as is_clock_skew_corrected
     from classified
 ),
 

@@ -31,7 +31,7 @@ records as (
         line_number,
         source_format,
         raw_record,
-        {{ trueup_try_cast('raw_record', 'json') }} as document
+        {{ trueup_try_cast('raw_record', 'json') }} as parsed_record
     from landed_lines
     where raw_record is not null
 ),
@@ -40,13 +40,13 @@ shaped as (
     select
         *,
         case
-            when document is null or json_type(document) <> 'OBJECT' then 'malformed'
-            when json_exists(document, '$.specversion') then 'cloudevents'
-            when list_has_any(json_keys(document), {{ flat_fields }}) then 'flat'
+            when parsed_record is null or json_type(parsed_record) <> 'OBJECT' then 'malformed'
+            when json_exists(parsed_record, '$.specversion') then 'cloudevents'
+            when list_has_any(json_keys(parsed_record), {{ flat_fields }}) then 'flat'
             else 'unknown'
         end as record_shape,
-        json_type(document, '$.specversion') = 'VARCHAR'
-        and json_extract_string(document, '$.specversion') = '1.0' as is_cloudevents_v1
+        json_type(parsed_record, '$.specversion') = 'VARCHAR'
+        and json_extract_string(parsed_record, '$.specversion') = '1.0' as is_cloudevents_v1
     from records
 ),
 
@@ -64,55 +64,55 @@ fields as (
             else false
         end as is_supported_schema,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.id') }}
-            else {{ trueup_json_text('document', '$.event_id') }}
+                then {{ trueup_json_text('parsed_record', '$.id') }}
+            else {{ trueup_json_text('parsed_record', '$.event_id') }}
         end as event_id_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.source') }}
-            else {{ trueup_json_text('document', '$.producer') }}
+                then {{ trueup_json_text('parsed_record', '$.source') }}
+            else {{ trueup_json_text('parsed_record', '$.producer') }}
         end as producer_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.subject') }}
-            else {{ trueup_json_text('document', '$.tenant_id') }}
+                then {{ trueup_json_text('parsed_record', '$.subject') }}
+            else {{ trueup_json_text('parsed_record', '$.tenant_id') }}
         end as tenant_id_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.type') }}
-            else {{ trueup_json_text('document', '$.meter') }}
+                then {{ trueup_json_text('parsed_record', '$.type') }}
+            else {{ trueup_json_text('parsed_record', '$.meter') }}
         end as meter_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_kind('document', '$.data.quantity') }}
-            else {{ trueup_json_kind('document', '$.quantity') }}
+                then {{ trueup_json_kind('parsed_record', '$.data.quantity') }}
+            else {{ trueup_json_kind('parsed_record', '$.quantity') }}
         end as quantity_kind,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_number_text(
-                'document', '$.data.quantity', 'raw_record', 'quantity') }}
-            else {{ trueup_json_number_text('document', '$.quantity', 'raw_record', 'quantity') }}
+                then {{ trueup_json_number_text(
+                'parsed_record', '$.data.quantity', 'raw_record', 'quantity') }}
+            else {{ trueup_json_number_text('parsed_record', '$.quantity', 'raw_record', 'quantity') }}
         end as quantity_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_kind('document', '$.time') }}
-            else {{ trueup_json_kind('document', '$.event_ts') }}
+                then {{ trueup_json_kind('parsed_record', '$.time') }}
+            else {{ trueup_json_kind('parsed_record', '$.event_ts') }}
         end as event_ts_kind,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.time') }}
-            else {{ trueup_json_text('document', '$.event_ts') }}
+                then {{ trueup_json_text('parsed_record', '$.time') }}
+            else {{ trueup_json_text('parsed_record', '$.event_ts') }}
         end as event_ts_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_kind('document', '$.ingestedat') }}
-            else {{ trueup_json_kind('document', '$.ingested_at') }}
+                then {{ trueup_json_kind('parsed_record', '$.ingestedat') }}
+            else {{ trueup_json_kind('parsed_record', '$.ingested_at') }}
         end as ingested_at_kind,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_text('document', '$.ingestedat') }}
-            else {{ trueup_json_text('document', '$.ingested_at') }}
+                then {{ trueup_json_text('parsed_record', '$.ingestedat') }}
+            else {{ trueup_json_text('parsed_record', '$.ingested_at') }}
         end as ingested_at_text,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_kind('document', '$.data.sample_rate') }}
-            else {{ trueup_json_kind('document', '$.sample_rate') }}
+                then {{ trueup_json_kind('parsed_record', '$.data.sample_rate') }}
+            else {{ trueup_json_kind('parsed_record', '$.sample_rate') }}
         end as sample_rate_kind,
         case when record_shape = 'cloudevents'
-            then {{ trueup_json_number_text(
-                'document', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
+                then {{ trueup_json_number_text(
+                'parsed_record', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
             else {{ trueup_json_number_text(
-                'document', '$.sample_rate', 'raw_record', 'sample_rate') }}
+                'parsed_record', '$.sample_rate', 'raw_record', 'sample_rate') }}
         end as sample_rate_text
     from shaped
 ),
@@ -131,13 +131,13 @@ typed as (
         nullif(trim(meter_text), '') as meter,
         coalesce(quantity_kind, 'null') <> 'null' as has_quantity,
         case when quantity_kind in ('number', 'string')
-            then {{ trueup_parse_decimal('quantity_text', 9) }}
+                then {{ trueup_parse_decimal('quantity_text', 9) }}
         end as quantity,
         case when event_ts_kind = 'string'
-            then {{ trueup_parse_utc_timestamp('trim(event_ts_text)') }}
+                then {{ trueup_parse_utc_timestamp('trim(event_ts_text)') }}
         end as event_ts,
         case when ingested_at_kind = 'string'
-            then {{ trueup_parse_utc_timestamp('trim(ingested_at_text)') }}
+                then {{ trueup_parse_utc_timestamp('trim(ingested_at_text)') }}
         end as ingested_at,
         case
             when coalesce(sample_rate_kind, 'null') = 'null' then cast(1 as decimal(38, 18))

@@ -1,0 +1,66 @@
+"""`trueup build` and `trueup demo`: dbt builds on DuckDB driven from Python."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trueup_tools import generate, summary
+from trueup_tools.runner import run_dbt, warehouse_path
+
+
+def _vars(args: argparse.Namespace) -> dict:
+    dbt_vars = {}
+    if getattr(args, "as_of", None):
+        dbt_vars["as_of"] = args.as_of
+    if getattr(args, "landing_path", None):
+        dbt_vars["landing_path"] = str(args.landing_path)
+    return dbt_vars
+
+
+def build(args: argparse.Namespace) -> bool:
+    """Run `dbt build` with the options given; report failures on stderr."""
+    extra = ["--full-refresh"] if getattr(args, "full_refresh", False) else []
+    if getattr(args, "select", None):
+        extra += ["--select", *args.select]
+    result = run_dbt("build", dbt_vars=_vars(args), extra=extra)
+    if not result.success:
+        print("dbt build failed:", file=sys.stderr)
+        for failure in result.failures():
+            print(f"  {failure}", file=sys.stderr)
+        if result.exception is not None:
+            print(f"  {result.exception}", file=sys.stderr)
+    return result.success
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `trueup build`."""
+    parser.add_argument("--as-of", help="logical now (date or UTC timestamp); default: now")
+    parser.add_argument("--landing-path", help="landing root; default: data/landing")
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    parser.add_argument("--select", nargs="+", help="dbt node selection")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Entry point of `trueup build`."""
+    return 0 if build(args) else 1
+
+
+def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `trueup demo` (the sample data's options, plus the build's as_of)."""
+    generate.add_arguments(parser)
+    parser.add_argument("--as-of", help="logical now of the build; default: now")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Generate sample data, build everything on DuckDB from scratch, print a summary."""
+    warehouse = warehouse_path()
+    for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    manifest = generate.generate(generate.config_from_args(args), args.out)
+    print(f"Sample data written under {args.out} (seed {manifest['seed']}).")
+    args.landing_path = args.out / "landing"
+    if not build(args):
+        return 1
+    print(f"\nWarehouse: {warehouse_path()}\n")
+    return summary.print_summary(read_only=False)
