@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import Dataset, Warehouse, make_dataset
-
 from trueup_tools.generate import build_records
 from trueup_tools.truth import compute_usage_truth
 
