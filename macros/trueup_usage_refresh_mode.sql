@@ -5,8 +5,9 @@
       pre-hook and recomputed from every visible record, so it always equals a build from
       scratch at this as_of;
     - 'incremental': only records that became visible since the last build are processed.
-    `check_order` enables the out-of-order check (dedupe depends on arrival order). -#}
-{% macro trueup_usage_refresh_mode(check_order=false) -%}
+    `check_order` enables the out-of-order check (dedupe depends on arrival order); `quiet`
+    skips the log line (the pre-hook asks the same question as the model). -#}
+{% macro trueup_usage_refresh_mode(check_order=false, quiet=false) -%}
     {%- if not is_incremental() -%}
         {{ return('full') }}
     {%- endif -%}
@@ -14,26 +15,28 @@
     {%- if not execute or not state -%}
         {{ return('full') }}
     {%- endif -%}
+    {%- set why = none -%}
     {%- if trueup_as_of() < state.as_of -%}
-        {{ log("trueup: " ~ this ~ ": as_of " ~ trueup_as_of() ~ " is earlier than the last "
-            ~ "processed as_of " ~ state.as_of ~ " (a replay): rebuilding from landed files",
-            info=true) }}
-        {{ return('rebuild') }}
-    {%- endif -%}
-    {%- if check_order -%}
+        {%- set why = "as_of " ~ trueup_as_of() ~ " is earlier than the last processed as_of "
+            ~ state.as_of ~ " (a replay)" -%}
+    {%- elif check_order -%}
         {%- set query -%}
             select count(*)
             from {{ ref('stg_usage__records') }}
             where loaded_at > cast('{{ state.loaded_at }}' as timestamp)
                 and ingested_at <= cast('{{ state.as_of }}' as timestamp)
         {%- endset -%}
-        {%- set late_files = run_query(query).rows[0][0] -%}
-        {%- if late_files > 0 -%}
-            {{ log("trueup: " ~ this ~ ": " ~ late_files ~ " newly landed records were ingested "
-                ~ "before the last processed as_of " ~ state.as_of
-                ~ ": rebuilding to keep dedupe order exact", info=true) }}
-            {{ return('rebuild') }}
+        {%- set out_of_order = run_query(query).rows[0][0] -%}
+        {%- if out_of_order > 0 -%}
+            {%- set why = out_of_order ~ " newly landed records were ingested before the last "
+                ~ "processed as_of " ~ state.as_of ~ " (out-of-order arrival)" -%}
         {%- endif -%}
     {%- endif -%}
-    {{ return('incremental') }}
+    {%- if why is none -%}
+        {{ return('incremental') }}
+    {%- endif -%}
+    {%- if not quiet -%}
+        {{ log("trueup: " ~ this ~ ": " ~ why ~ ": rebuilding from the loaded records", info=true) }}
+    {%- endif -%}
+    {{ return('rebuild') }}
 {%- endmacro %}

@@ -21,7 +21,6 @@ stamp="$TRUEUP_VENV/.trueup-installed${TRUEUP_EXTRA:+-$TRUEUP_EXTRA}"
 want="$(cat "$TRUEUP_ROOT/pyproject.toml" "$TRUEUP_ROOT/constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing pinned dependencies${TRUEUP_EXTRA:+ ($TRUEUP_EXTRA)}"
-    "$TRUEUP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     target="$TRUEUP_ROOT${TRUEUP_EXTRA:+[$TRUEUP_EXTRA]}"
     "$TRUEUP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
         -c "$TRUEUP_ROOT/constraints.txt" -e "$target"
