@@ -598,6 +598,12 @@ def measured(command: Sequence[str], log: Path, env: dict[str, str]) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def slug(name: str) -> str:
+    """A file-name-safe form of a step name."""
+    kept = "".join(c if c.isalnum() else "-" for c in name.lower())
+    return "-".join(part for part in kept.split("-") if part)
+
+
 def tail(path: Path, lines: int = 25) -> str:
     """The last lines of a log file."""
     try:
@@ -685,7 +691,7 @@ def run_dbt_step(
     """Run one measured dbt command and read its node timings."""
     results = setup.layout.target / "run_results.json"
     results.unlink(missing_ok=True)
-    log = setup.layout.logs / f"{name}.log"
+    log = setup.layout.logs / f"{slug(name)}.log"
     figures = measured(setup.command(verb, dbt_vars, select), log, setup.env())
     step = Step(
         name=name,

@@ -315,8 +315,9 @@ def _quantity_value(rng: Random, aggregation: str) -> Decimal | None:
             if roll < 0.5
             else Decimal(_decimal_text(rng, 0, 100_000, 3))
         )
-    if roll < 0.05:
-        return Decimal(f"{rng.randint(10**11, 10**12 - 1)}.{rng.randrange(10**9):09d}")
+    if roll < 0.004:
+        # 18 significant digits: more than a DOUBLE keeps, so the digits must come from the text
+        return Decimal(f"{rng.randint(10**8, 10**9 - 1)}.{rng.randrange(10**9):09d}")
     if roll < 0.3:
         return Decimal(rng.randint(0, 1000))
     return Decimal(_decimal_text(rng, 0, 5000, 9))
