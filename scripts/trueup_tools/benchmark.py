@@ -554,7 +554,7 @@ class Step:
     """One measured step of the report."""
 
     name: str
-    wall_s: float
+    wall_s: float | None
     maxrss_gb: float
     returncode: int
     sql_s: float | None = None
@@ -565,7 +565,9 @@ class Step:
     @property
     def overhead_s(self) -> float | None:
         """Wall time not spent in dbt nodes (start-up, parsing, hooks, introspection)."""
-        return None if self.sql_s is None else self.wall_s - self.sql_s
+        if self.sql_s is None or self.wall_s is None:
+            return None
+        return self.wall_s - self.sql_s
 
 
 def measure_child(command: Sequence[str], log: Path) -> dict:
@@ -935,7 +937,7 @@ def run(args: argparse.Namespace) -> int:
 
     gen_step = Step(
         name="generate data",
-        wall_s=generation if generation is not None else 0.0,
+        wall_s=generation,
         maxrss_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
         returncode=0,
         rows=landed_rows + extra_rows,

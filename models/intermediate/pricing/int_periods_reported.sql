@@ -1,0 +1,35 @@
+{#- The billing periods (calendar months, UTC) reported in this build: from the earliest month
+    that holds any visible accepted usage through the month that contains as_of. -#}
+
+with
+
+usage_days as (
+    select * from {{ ref('fct_usage_daily') }}
+),
+
+bounds as (
+    select
+        cast({{ dbt.date_trunc('month', 'min(usage_date)') }} as date) as first_period,
+        cast({{ dbt.date_trunc('month', trueup_as_of_sql()) }} as date) as last_period
+    from usage_days
+),
+
+months as (
+    {{ dbt.date_spine(
+        'month',
+        "cast('2000-01-01' as date)",
+        "cast('2100-01-01' as date)",
+    ) }}
+),
+
+final as (
+    select
+        cast(months.date_month as date) as period_start,
+        cast({{ dbt.dateadd('month', 1, 'months.date_month') }} as date) as period_end
+    from months
+    inner join bounds
+        on cast(months.date_month as date) >= bounds.first_period
+        and cast(months.date_month as date) <= bounds.last_period
+)
+
+select * from final
