@@ -472,7 +472,9 @@ group by tenant_id, meter, usage_date, unit, aggregation
 """
 
 
-def run_floor(database: Path, table: str, landing: Path, meters_csv: Path, threads: int) -> dict:
+def run_floor(
+    database: Path, table: str, landing: Path, meters_csv: Path, threads: int
+) -> dict[str, Any]:
     """Run the floor query into `table` of `database`; returns its own timing and row count."""
     meters = load_meters(meters_csv)
     con = duckdb.connect(str(database))
@@ -494,7 +496,7 @@ def run_floor(database: Path, table: str, landing: Path, meters_csv: Path, threa
 # correctness
 
 
-def compare(warehouse: Path, floor_db: Path, table: str) -> dict:
+def compare(warehouse: Path, floor_db: Path, table: str) -> dict[str, Any]:
     """EXCEPT both ways between finance.fct_usage_daily and the floor's table, plus counts."""
     con = duckdb.connect()
     try:
@@ -570,7 +572,7 @@ class Step:
         return self.wall_s - self.sql_s
 
 
-def measure_child(command: Sequence[str], log: Path) -> dict:
+def measure_child(command: Sequence[str], log: Path) -> dict[str, Any]:
     """Run `command` to completion; wall time and the peak RSS of the child (this process's
     RUSAGE_CHILDREN is a maximum over all children so far: call it in a fresh process)."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -591,7 +593,7 @@ def helper_env() -> dict[str, str]:
     return env
 
 
-def measured(command: Sequence[str], log: Path, env: dict[str, str]) -> dict:
+def measured(command: Sequence[str], log: Path, env: dict[str, str]) -> dict[str, Any]:
     """Run `command` under a fresh `_measure` helper process and return its figures."""
     helper = [sys.executable, "-m", "trueup_tools.benchmark", "_measure", str(log), "--", *command]
     completed = subprocess.run(helper, env=env, capture_output=True, text=True, check=False)
@@ -772,7 +774,9 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def print_report(steps: Sequence[Step], ratios: Sequence[dict], checks: Sequence[dict]) -> None:
+def print_report(
+    steps: Sequence[Step], ratios: Sequence[dict[str, Any]], checks: Sequence[dict[str, Any]]
+) -> None:
     """The figures as a table, then the ratios and the correctness checks."""
     header = ("step", "wall s", "SQL s", "dbt overhead s", "peak RSS GB", "rows")
     rows = [
@@ -829,7 +833,7 @@ def print_report(steps: Sequence[Step], ratios: Sequence[dict], checks: Sequence
 
 def _ratio(
     name: str, numerator: float | None, denominator: float | None, target: float, detail: str
-) -> dict:
+) -> dict[str, Any]:
     value = None if not numerator or not denominator else numerator / denominator
     status = "-" if value is None else ("PASS" if value <= target else "MISS")
     return {
@@ -849,8 +853,17 @@ def run(args: argparse.Namespace) -> int:
     layout.logs.mkdir(parents=True, exist_ok=True)
     meters_csv = project / "seeds" / "meters.csv"
     meters = load_meters(meters_csv)
-    if args.events < args.days or args.days < 1:
-        print("--events must be at least --days, and --days at least 1", file=sys.stderr)
+    problems = []
+    if args.days < 1 or args.events < args.days:
+        problems.append("--days must be at least 1 and --events at least --days")
+    if not 0 <= args.duplicate_rate < 1:
+        problems.append("--duplicate-rate must be in [0, 1)")
+    if args.tenants < 1:
+        problems.append("--tenants must be at least 1")
+    if args.threads is not None and args.threads < 1:
+        problems.append("--threads must be at least 1")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 2
     params = DataParams(
         events=args.events,
@@ -863,7 +876,7 @@ def run(args: argparse.Namespace) -> int:
     setup = DbtSetup(args.dbt or find_dbt(), project, layout, args.threads)
     env = helper_env()
     steps: list[Step] = []
-    checks: list[dict] = []
+    checks: list[dict[str, Any]] = []
     failures: list[str] = []
 
     # data

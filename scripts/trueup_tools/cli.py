@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import build, generate, summary
+from trueup_tools import benchmark, build, generate, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_demo_arguments(demo)
     demo.set_defaults(func=build.run_demo)
+
+    bench = sub.add_parser(
+        "benchmark", help="time full and incremental builds of the usage models against a floor"
+    )
+    benchmark.add_arguments(bench)
+    bench.set_defaults(func=benchmark.run)
 
     summarize = sub.add_parser("summary", help="summarize the marts of the last build")
     summary.add_arguments(summarize)

@@ -62,41 +62,43 @@ line_quantities as (
     group by lines.period_start, lines.contract_id, lines.contract_version, lines.meter
 ),
 
-tier_amounts as (
+line_tiers as (
     select
-        line_quantities.period_start,
-        line_quantities.contract_id,
-        line_quantities.contract_version,
-        line_quantities.meter,
-        {{ trueup_tier_usage_amount(
-            'tiers.pricing_model', 'line_quantities.quantity', 'tiers.tier',
-            'tiers.lower_bound', 'tiers.up_to', 'tiers.unit_price', 'tiers.package_size',
-            'tiers.free_quantity'
-        ) }} as usage_amount,
-        {{ trueup_tier_flat_fee(
-            'tiers.pricing_model', 'line_quantities.quantity', 'tiers.tier',
-            'tiers.lower_bound', 'tiers.up_to', 'tiers.flat_fee'
-        ) }} as flat_fee
-    from line_quantities
+        lines.period_start,
+        lines.contract_id,
+        lines.contract_version,
+        lines.meter,
+        lines.segment_days,
+        lines.period_days,
+        lines.discount_pct,
+        line_quantities.quantity,
+        tiers.pricing_model,
+        tiers.tier,
+        tiers.lower_bound,
+        tiers.up_to,
+        tiers.unit_price,
+        tiers.flat_fee,
+        tiers.package_size,
+        tiers.free_quantity
+    from lines
+    inner join line_quantities
+        on lines.period_start = line_quantities.period_start
+        and lines.contract_id = line_quantities.contract_id
+        and lines.contract_version = line_quantities.contract_version
+        and lines.meter = line_quantities.meter
     inner join tiers
-        on line_quantities.contract_id = tiers.contract_id
-        and line_quantities.contract_version = tiers.contract_version
-        and line_quantities.meter = tiers.meter
+        on lines.contract_id = tiers.contract_id
+        and lines.contract_version = tiers.contract_version
+        and lines.meter = tiers.meter
 ),
 
 line_amounts as (
-    select
-        period_start,
-        contract_id,
-        contract_version,
-        meter,
-        sum(usage_amount) as usage_amount,
-        sum(flat_fee) as flat_fee
-    from tier_amounts
-    group by period_start, contract_id, contract_version, meter
+    {{ trueup_price_line_tiers(
+        'line_tiers', ['period_start', 'contract_id', 'contract_version', 'meter']
+    ) }}
 ),
 
-priced as (
+final as (
     select
         lines.period_start,
         lines.tenant_id,
@@ -108,12 +110,12 @@ priced as (
         lines.segment_days,
         lines.period_days,
         lines.pricing_model,
-        line_quantities.quantity,
-        cast(line_amounts.usage_amount as decimal(38, 18)) as usage_amount,
-        {{ trueup_divide_exact(
-            'line_amounts.flat_fee * lines.segment_days', 'lines.period_days', 18
-        ) }} as prorated_flat_fee,
+        cast(line_quantities.quantity as decimal(38, 9)) as quantity,
+        line_amounts.usage_amount,
+        line_amounts.prorated_flat_fee,
+        line_amounts.amount_before_discount,
         lines.discount_pct,
+        line_amounts.expected_amount,
         lines.currency
     from lines
     inner join line_quantities
@@ -126,30 +128,6 @@ priced as (
         and lines.contract_id = line_amounts.contract_id
         and lines.contract_version = line_amounts.contract_version
         and lines.meter = line_amounts.meter
-),
-
-final as (
-    select
-        period_start,
-        tenant_id,
-        meter,
-        contract_id,
-        contract_version,
-        segment_start,
-        segment_end,
-        segment_days,
-        period_days,
-        pricing_model,
-        cast(quantity as decimal(38, 9)) as quantity,
-        usage_amount,
-        prorated_flat_fee,
-        cast(usage_amount + prorated_flat_fee as decimal(38, 18)) as amount_before_discount,
-        discount_pct,
-        {{ trueup_discounted_amount(
-            'usage_amount + prorated_flat_fee', 'discount_pct'
-        ) }} as expected_amount,
-        currency
-    from priced
 )
 
 select * from final
