@@ -21,22 +21,17 @@
 {%- set horizon_days = trueup_int_var('dedupe_horizon_days') -%}
 {%- set copy_columns = [
     'producer', 'event_id', 'source_file', 'line_number', 'tenant_id', 'meter', 'usage_date',
-    'ingested_at', 'payload_hash',
+    'ingested_at', 'quantity', 'event_ts', 'sample_rate',
 ] %}
 
 -- depends_on: {{ ref('stg_usage__records') }}
 
 with
 
-records as (
-    select * from {{ ref('int_usage_records_classified') }}
-),
-
 pending as (
-    select *
-    from records
-    where quarantine_reason is null
-        and {{ trueup_usage_pending_filter(mode, state) }}
+    {{ trueup_usage_pending_records(
+        ref('int_usage_records_classified'), mode, state, 'quarantine_reason is null'
+    ) }}
 ),
 
 {% if mode == 'incremental' %}
@@ -155,7 +150,14 @@ winners as (
         original.tenant_id as original_tenant_id,
         original.meter as original_meter,
         original.usage_date as original_usage_date,
-        original.payload_hash as original_payload_hash
+        -- a conflicting duplicate says something else than its original
+        (
+            this_copy.tenant_id <> original.tenant_id
+            or this_copy.meter <> original.meter
+            or this_copy.quantity is distinct from original.quantity
+            or this_copy.event_ts <> original.event_ts
+            or this_copy.sample_rate <> original.sample_rate
+        ) as differs_from_original
     from copy_chain
     inner join repeated_copies as this_copy
         on copy_chain.producer = this_copy.producer
@@ -183,17 +185,13 @@ final as (
         pending.event_at,
         pending.usage_date,
         pending.ingested_at,
-        pending.payload_hash,
         coalesce(winners.is_duplicate, false) as is_duplicate,
         coalesce(winners.original_source_file, pending.source_file) as original_source_file,
         coalesce(winners.original_line_number, pending.line_number) as original_line_number,
         coalesce(winners.original_tenant_id, pending.tenant_id) as original_tenant_id,
         coalesce(winners.original_meter, pending.meter) as original_meter,
         coalesce(winners.original_usage_date, pending.usage_date) as original_usage_date,
-        coalesce(
-            winners.is_duplicate and winners.original_payload_hash <> pending.payload_hash,
-            false
-        ) as is_conflicting,
+        coalesce(winners.is_duplicate and winners.differs_from_original, false) as is_conflicting,
         pending.is_late,
         pending.is_clock_skew_corrected,
         pending.loaded_at,

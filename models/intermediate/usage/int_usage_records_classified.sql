@@ -1,6 +1,6 @@
 {#-
     Every staged usage record with its quarantine reason (NULL when usable) and, for usable
-    records, canonical time, sampling weight, lateness and a payload fingerprint for dedupe.
+    records, canonical time, sampling weight and lateness.
     A view: consumers filter it to the records they have not processed yet, and the filter
     reaches the staging scan.
 -#}
@@ -70,6 +70,8 @@ final as (
         case
             when quarantine_reason is not null then null
             when aggregation = 'max' then quantity
+            when sample_rate = 1 and aggregation = 'count' then cast(1 as decimal(38, 9))
+            when sample_rate = 1 then quantity
             when aggregation = 'count'
                 then {{ trueup_weighted_quantity('cast(1 as decimal(38, 9))', 'sample_rate') }}
             else {{ trueup_weighted_quantity('quantity', 'sample_rate') }}
@@ -87,14 +89,6 @@ final as (
             ) }},
             false
         ) as is_late,
-        md5(concat_ws(
-            chr(31),
-            tenant_id,
-            meter,
-            coalesce(cast(quantity as varchar), ''),
-            cast(event_ts as varchar),
-            cast(sample_rate as varchar)
-        )) as payload_hash,
         raw_record,
         loaded_at
     from timed

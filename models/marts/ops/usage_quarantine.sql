@@ -16,15 +16,10 @@
 
 with
 
-records as (
-    select * from {{ ref('int_usage_records_classified') }}
-),
-
 quarantined as (
-    select *
-    from records
-    where quarantine_reason is not null
-        and {{ trueup_usage_pending_filter(mode, state) }}
+    {{ trueup_usage_pending_records(
+        ref('int_usage_records_classified'), mode, state, 'quarantine_reason is not null'
+    ) }}
 ),
 
 final as (

@@ -3,6 +3,8 @@
     Incremental: a build reads only the files it has not loaded before (files never change
     after landing), whatever their records' ingested_at; visibility by as_of is applied
     downstream, so that a later build with a later as_of does not re-read a file.
+    JSONL lines are parsed as JSON (numbers digit for digit from the raw text); Parquet rows
+    are read column by column. The raw text is kept for records that fail a check.
 -#}
 {{
     config(
@@ -12,19 +14,28 @@
     )
 }}
 
-{%- set files = trueup_usage_files_to_load(this if is_incremental() else none) -%}
+{%- set files = trueup_split_usage_files(
+    trueup_usage_files_to_load(this if is_incremental() else none)
+) -%}
+{%- set known_meters = trueup_known_meters() -%}
 {%- set flat_fields = [
     'event_id', 'producer', 'tenant_id', 'meter', 'quantity', 'event_ts', 'ingested_at',
     'sample_rate',
-] -%}
+] %}
+
+-- depends_on: {{ ref('meters') }}
 
 with
 
-landed_lines as (
-    {{ trueup_read_usage_files(files) }}
+jsonl_lines as (
+    {{ trueup_read_jsonl_lines(files.jsonl) }}
 ),
 
-records as (
+parquet_rows as (
+    {{ trueup_read_parquet_rows(files.parquet, known_meters) }}
+),
+
+json_records as (
     -- blank lines are not records
     select
         source_file,
@@ -32,7 +43,7 @@ records as (
         source_format,
         raw_record,
         {{ trueup_try_cast('raw_record', 'json') }} as parsed_record
-    from landed_lines
+    from jsonl_lines
     where raw_record is not null
 ),
 
@@ -47,7 +58,7 @@ shaped as (
         end as record_shape,
         json_type(parsed_record, '$.specversion') = 'VARCHAR'
         and json_extract_string(parsed_record, '$.specversion') = '1.0' as is_cloudevents_v1
-    from records
+    from json_records
 ),
 
 fields as (
@@ -85,8 +96,9 @@ fields as (
         end as quantity_kind,
         case when record_shape = 'cloudevents'
                 then {{ trueup_json_number_text(
-                'parsed_record', '$.data.quantity', 'raw_record', 'quantity') }}
-            else {{ trueup_json_number_text('parsed_record', '$.quantity', 'raw_record', 'quantity') }}
+                    'parsed_record', '$.data.quantity', 'raw_record', 'quantity') }}
+            else {{ trueup_json_number_text(
+                'parsed_record', '$.quantity', 'raw_record', 'quantity') }}
         end as quantity_text,
         case when record_shape = 'cloudevents'
                 then {{ trueup_json_kind('parsed_record', '$.time') }}
@@ -110,23 +122,22 @@ fields as (
         end as sample_rate_kind,
         case when record_shape = 'cloudevents'
                 then {{ trueup_json_number_text(
-                'parsed_record', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
+                    'parsed_record', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
             else {{ trueup_json_number_text(
                 'parsed_record', '$.sample_rate', 'raw_record', 'sample_rate') }}
         end as sample_rate_text
     from shaped
 ),
 
-typed as (
+json_typed as (
     select
         source_file,
         line_number,
         source_format,
-        raw_record,
         record_shape,
         is_supported_schema,
-        nullif(trim(event_id_text), '') as event_id,
         nullif(trim(producer_text), '') as producer,
+        nullif(trim(event_id_text), '') as event_id,
         nullif(trim(tenant_id_text), '') as tenant_id,
         nullif(trim(meter_text), '') as meter,
         coalesce(quantity_kind, 'null') <> 'null' as has_quantity,
@@ -143,8 +154,15 @@ typed as (
             when coalesce(sample_rate_kind, 'null') = 'null' then cast(1 as decimal(38, 18))
             when sample_rate_kind in ('number', 'string')
                 then {{ trueup_parse_decimal('sample_rate_text', 18) }}
-        end as sample_rate
+        end as sample_rate,
+        raw_record
     from fields
+),
+
+typed as (
+    select * from json_typed
+    union all
+    select * from parquet_rows
 ),
 
 final as (
@@ -167,7 +185,9 @@ final as (
         quantity is not null and quantity >= 0 as is_quantity_valid,
         event_ts is not null and ingested_at is not null as is_timestamp_valid,
         sample_rate is not null and sample_rate > 0 and sample_rate <= 1 as is_sample_rate_valid,
-        raw_record,
+        case
+            when not {{ trueup_usage_record_is_clean(known_meters) }} then raw_record
+        end as raw_record,
         {{ trueup_run_stamp_sql() }} as loaded_at
     from typed
 )

@@ -1,0 +1,9 @@
+{#- A Parquet identifier column as trimmed text (NULL when blank), or NULL when the file has
+    no such column. `columns` maps the file's column names to their types. -#}
+{% macro trueup_parquet_text(column, columns) -%}
+    {%- if column in columns -%}
+        nullif(trim(cast(landed_row.{{ adapter.quote(column) }} as varchar)), '')
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,147 @@
+{#- One typed row per row of the given Parquet files, read column by column (no detour through
+    JSON text): source_file, line_number (1-based row), source_format, record_shape,
+    is_supported_schema, producer, event_id, tenant_id, meter, has_quantity, quantity
+    (DECIMAL(38, 9)), event_ts and ingested_at (UTC timestamps), sample_rate (DECIMAL(38, 18),
+    1 when absent) and raw_record: the row as a JSON object, rendered only for rows that are
+    not clean (see trueup_usage_record_is_clean).
+    Files are grouped by identical schema; each group is read with one read_parquet. Columns
+    may be missing or typed differently from file to file: DECIMAL, integer and DOUBLE
+    quantities, VARCHAR (RFC 3339) or TIMESTAMP [WITH TIME ZONE] times, CloudEvents rows with a
+    `data` STRUCT. -#}
+{% macro trueup_read_parquet_rows(files, known_meters) -%}
+    {{ return(adapter.dispatch('trueup_read_parquet_rows', 'trueup')(files, known_meters)) }}
+{%- endmacro %}
+
+{% macro duckdb__trueup_read_parquet_rows(files, known_meters) -%}
+    {%- set groups = {} -%}
+    {%- set group_order = [] -%}
+    {%- for file in files -%}
+        {%- set described = run_query(
+            "describe select * from read_parquet('" ~ (file.path | replace("'", "''"))
+            ~ "', hive_partitioning = false)"
+        ) -%}
+        {%- set columns = {} -%}
+        {%- for row in described.rows -%}
+            {%- do columns.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+        {%- set signature = columns | tojson -%}
+        {%- if signature not in groups -%}
+            {%- do groups.update({signature: {'columns': columns, 'files': []}}) -%}
+            {%- do group_order.append(signature) -%}
+        {%- endif -%}
+        {%- do groups[signature]['files'].append(file) -%}
+    {%- endfor -%}
+    {%- if group_order | length == 0 %}
+    select
+        cast(null as varchar) as source_file,
+        cast(null as bigint) as line_number,
+        cast(null as varchar) as source_format,
+        cast(null as varchar) as record_shape,
+        cast(null as boolean) as is_supported_schema,
+        cast(null as varchar) as producer,
+        cast(null as varchar) as event_id,
+        cast(null as varchar) as tenant_id,
+        cast(null as varchar) as meter,
+        cast(null as boolean) as has_quantity,
+        cast(null as decimal(38, 9)) as quantity,
+        cast(null as timestamp) as event_ts,
+        cast(null as timestamp) as ingested_at,
+        cast(null as decimal(38, 18)) as sample_rate,
+        cast(null as varchar) as raw_record
+    where false
+    {%- endif %}
+    {%- for signature in group_order %}
+    {%- set group = groups[signature] -%}
+    {%- set c = group.columns -%}
+    {%- set is_ce = 'specversion' in c -%}
+    {%- set names = {
+        'event_id': 'id' if is_ce else 'event_id',
+        'producer': 'source' if is_ce else 'producer',
+        'tenant_id': 'subject' if is_ce else 'tenant_id',
+        'meter': 'type' if is_ce else 'meter',
+        'event_ts': 'time' if is_ce else 'event_ts',
+        'ingested_at': 'ingestedat' if is_ce else 'ingested_at',
+    } -%}
+    {%- set data_fields = {} -%}
+    {%- if is_ce and 'data' in c and c['data'].startswith('STRUCT(') -%}
+        {%- for name, type in modules.re.findall('"?(\\w+)"? ([A-Z]+(?:\\(\\d+,\\s*\\d+\\))?)', c['data'][7:]) -%}
+            {%- do data_fields.update({name: type}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set flat_fields = ['event_id', 'producer', 'tenant_id', 'meter', 'quantity', 'event_ts',
+        'ingested_at', 'sample_rate'] -%}
+    {%- set has_flat = flat_fields | select('in', c) | list | length > 0 -%}
+    {%- if is_ce -%}
+        {%- set quantity = ('landed_row.data.quantity', data_fields.get('quantity')) -%}
+        {%- set rate = ('landed_row.data.sample_rate', data_fields.get('sample_rate')) -%}
+    {%- else -%}
+        {%- set quantity = ('landed_row.quantity', c.get('quantity')) -%}
+        {%- set rate = ('landed_row.sample_rate', c.get('sample_rate')) -%}
+    {%- endif %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        source_file,
+        line_number,
+        'parquet' as source_format,
+        record_shape,
+        is_supported_schema,
+        producer,
+        event_id,
+        tenant_id,
+        meter,
+        has_quantity,
+        quantity,
+        event_ts,
+        ingested_at,
+        sample_rate,
+        case
+            when not {{ trueup_usage_record_is_clean(known_meters) }}
+                then regexp_replace(
+                    to_json(landed_row),
+                    ',"file_row_number":[0-9]+,"filename":"([^"\\]|\\.)*"}$',
+                    '}'
+                )
+        end as raw_record
+    from (
+        select
+            landed_row,
+            substr(landed_row.filename, {{ (trueup_landing_path() ~ '/') | length + 1 }})
+            as source_file,
+            cast(landed_row.file_row_number + 1 as bigint) as line_number,
+            '{{ 'cloudevents' if is_ce else ('flat' if has_flat else 'unknown') }}'
+            as record_shape,
+            {% if is_ce -%}
+            coalesce(cast(landed_row.specversion as varchar) = '1.0', false)
+            {%- if c['specversion'] != 'VARCHAR' %} and false{% endif %}
+            {%- else -%}
+            {{ 'true' if has_flat else 'false' }}
+            {%- endif %} as is_supported_schema,
+            {%- for field in ['producer', 'event_id', 'tenant_id', 'meter'] %}
+            {{ trueup_parquet_text(names[field], c) }} as {{ field }},
+            {%- endfor %}
+            {{ quantity[0] if quantity[1] else 'null' }} is not null as has_quantity,
+            {{ trueup_parquet_decimal(quantity[0], quantity[1], 9) }} as quantity,
+            {{ trueup_parquet_timestamp('landed_row.' ~ names['event_ts'], c.get(names['event_ts'])) }}
+            as event_ts,
+            {{ trueup_parquet_timestamp('landed_row.' ~ names['ingested_at'], c.get(names['ingested_at'])) }}
+            as ingested_at,
+            case
+                when {{ rate[0] if rate[1] else 'null' }} is null then cast(1 as decimal(38, 18))
+                else {{ trueup_parquet_decimal(rate[0], rate[1], 18) }}
+            end as sample_rate
+        from read_parquet(
+            [
+                {%- for file in group.files %}
+                '{{ file.path | replace("'", "''") }}'{{ ',' if not loop.last }}
+                {%- endfor %}
+            ],
+            filename = true,
+            file_row_number = true,
+            hive_partitioning = false,
+            union_by_name = false
+        ) as landed_row
+    )
+    {%- endfor %}
+{%- endmacro %}
