@@ -19,9 +19,8 @@ def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> object:
 
 
 def _quantity(value: Decimal) -> str:
-    """A quantity without trailing zeros, grouped by thousands."""
-    text = f"{value:,.9f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """A quantity rounded to 2 decimals, grouped by thousands."""
+    return f"{value:,.2f}"
 
 
 def usage_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -64,25 +63,79 @@ def usage_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
         limit {TOP_TENANTS}
         """
     ).fetchall()
-    if top:
-        lines.append(f"  top {len(top)} tenants by accepted events")
-    for tenant_id, events in top:
-        per_meter = con.execute(
-            """
-            select meter, unit, aggregation,
-                case when max(aggregation) = 'max' then max(quantity) else sum(quantity) end
-            from finance.fct_usage_daily
-            where tenant_id = ?
-            group by meter, unit, aggregation
-            order by meter
-            """,
-            [tenant_id],
+    meters = [
+        meter
+        for (meter,) in con.execute(
+            "select distinct meter from finance.fct_usage_daily order by meter"
         ).fetchall()
-        usage = ", ".join(
-            f"{meter} {_quantity(quantity)} {unit}{' (peak)' if aggregation == 'max' else ''}"
-            for meter, unit, aggregation, quantity in per_meter
+    ]
+    if top:
+        lines.append(
+            f"  top {len(top)} tenants by accepted events (quantity per meter; max meters: peak)"
         )
-        lines.append(f"    {tenant_id:<14} {events:>9,} events: {usage}")
+        lines.append(
+            "    " + f"{'tenant':<12} {'events':>7}" + "".join(f" {m:>16}" for m in meters)
+        )
+    for tenant_id, events in top:
+        quantities = dict(
+            con.execute(
+                """
+                select meter,
+                    case when max(aggregation) = 'max' then max(quantity) else sum(quantity) end
+                from finance.fct_usage_daily
+                where tenant_id = ?
+                group by meter
+                """,
+                [tenant_id],
+            ).fetchall()
+        )
+        cells = "".join(f" {_quantity(quantities.get(m, Decimal(0))):>16}" for m in meters)
+        lines.append(f"    {tenant_id:<12} {events:>7,}{cells}")
+    return lines
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def charges_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Lines describing fct_expected_charges per period and currency, and unpriced usage."""
+    rows = con.execute(
+        """
+        select
+            period_start,
+            currency,
+            count(distinct tenant_id),
+            sum(case when line_type = 'usage' then expected_amount else 0 end),
+            sum(case when line_type = 'commitment_true_up' then expected_amount else 0 end),
+            sum(expected_amount)
+        from finance.fct_expected_charges
+        group by period_start, currency
+        order by period_start, currency
+        """
+    ).fetchall()
+    lines = ["Expected charges (contract version in force, discounts, commitments)"]
+    lines.append(
+        f"  {'period':<10} {'cur':<4} {'tenants':>7} {'usage & fees':>20} "
+        f"{'commitment true-up':>20} {'total':>20}"
+    )
+    for period, currency, tenants, usage, true_up, total in rows:
+        lines.append(
+            f"  {period!s:<10} {currency:<4} {tenants:>7} {_money(usage):>20} "
+            f"{_money(true_up):>20} {_money(total):>20}"
+        )
+    unpriced = con.execute(
+        """
+        select unpriced_status, count(*), count(distinct tenant_id)
+        from intermediate.int_usage_unpriced
+        group by unpriced_status
+        order by unpriced_status
+        """
+    ).fetchall()
+    for status, keys, tenants in unpriced:
+        lines.append(
+            f"  not priced: {status:<15} {keys:>4} period-tenant-meter keys ({tenants} tenants)"
+        )
     return lines
 
 
@@ -94,7 +147,7 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         return 1
     con = duckdb.connect(str(path), read_only=read_only)
     try:
-        print("\n".join(usage_summary(con)))
+        print("\n".join([*usage_summary(con), "", *charges_summary(con)]))
     finally:
         con.close()
     return 0
