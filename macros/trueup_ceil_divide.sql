@@ -3,5 +3,5 @@
 {% macro trueup_ceil_divide(numerator, denominator) -%}
     {%- set n = trueup_decimal_units(numerator, 9) -%}
     {%- set d = trueup_decimal_units(denominator, 9) -%}
-    cast(({{ n }} + {{ d }} - 1) // {{ d }} as decimal(38, 0))
+    cast({{ trueup_int_div(n ~ ' + ' ~ d ~ ' - 1', d) }} as decimal(38, 0))
 {%- endmacro %}

@@ -12,10 +12,13 @@
         )
         select
             strftime(applied.watermark, '%Y-%m-%d %H:%M:%S.%f'),
-            exists (
-                select 1 from {{ events_relation }} as events
-                where events.processed_at <= applied.watermark
-            )
+            (
+                select count(*) from (
+                    select 1 from {{ events_relation }} as events
+                    where events.processed_at <= applied.watermark
+                    limit 1
+                ) as earlier
+            ) > 0
         from applied
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}

@@ -8,7 +8,7 @@
     {%- set r_units = trueup_decimal_units(sample_rate, 18) -%}
     {%- set remainder_scaled = '((' ~ q_units ~ ' % ' ~ r_units ~ ') * 1000000000000000000)' -%}
     {{ trueup_units_to_decimal(
-        '(' ~ q_units ~ ' // ' ~ r_units ~ ') * 1000000000000000000 + '
+        trueup_int_div(q_units, r_units) ~ ' * 1000000000000000000 + '
         ~ trueup_divide_units(remainder_scaled, r_units),
         9
     ) }}

@@ -7,7 +7,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='merge',
         unique_key=['tenant_id', 'meter', 'usage_date'],
         on_schema_change='fail',
         pre_hook="{{ trueup_usage_daily_reset_hook(ref('int_usage_events_deduplicated')) }}",
