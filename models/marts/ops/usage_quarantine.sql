@@ -16,9 +16,9 @@
 
 with
 
+-- staging keeps raw text exactly for records that fail a check (a superset of these):
+-- filtering on it first lets the scan skip row groups of clean records
 quarantined as (
-    -- staging keeps raw text exactly for records that fail a check (a superset of these):
-    -- filtering on it first lets the scan skip row groups of clean records
     {{ trueup_usage_pending_records(
         ref('int_usage_records_classified'), mode, state,
         'raw_record is not null and quarantine_reason is not null'
