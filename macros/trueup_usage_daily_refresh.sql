@@ -1,29 +1,24 @@
 {#- How int_usage_daily_rolled_up refreshes: {'mode': 'incremental', 'watermark': ts} folds in
     the events processed after `watermark` (the latest processed_at it has applied);
     {'mode': 'full'} recomputes everything: on a first build, or when the event table holds no
-    event processed at or before that watermark any more (it was rebuilt since). -#}
+    event processed at or before that watermark any more (it was rebuilt since).
+    Two small queries with literals, so that both prune by zone maps and stop early. -#}
 {% macro trueup_usage_daily_refresh(events_relation) -%}
     {%- if not (is_incremental() and execute) -%}
         {{ return({'mode': 'full'}) }}
     {%- endif -%}
-    {%- set query -%}
-        with applied as (
-            select max(refreshed_through) as watermark from {{ this }}
-        )
-        select
-            strftime(applied.watermark, '%Y-%m-%d %H:%M:%S.%f'),
-            (
-                select count(*) from (
-                    select 1 from {{ events_relation }} as events
-                    where events.processed_at <= applied.watermark
-                    limit 1
-                ) as earlier
-            ) > 0
-        from applied
-    {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {%- if row[0] is none or not row[1] -%}
+    {%- set watermark = run_query(
+        "select strftime(max(refreshed_through), '%Y-%m-%d %H:%M:%S.%f') from " ~ this
+    ).rows[0][0] -%}
+    {%- if watermark is none -%}
         {{ return({'mode': 'full'}) }}
     {%- endif -%}
-    {{ return({'mode': 'incremental', 'watermark': row[0]}) }}
+    {%- set earlier = run_query(
+        "select 1 from " ~ events_relation ~ " where processed_at <= cast('"
+        ~ watermark ~ "' as timestamp) limit 1"
+    ).rows | length -%}
+    {%- if earlier == 0 -%}
+        {{ return({'mode': 'full'}) }}
+    {%- endif -%}
+    {{ return({'mode': 'incremental', 'watermark': watermark}) }}
 {%- endmacro %}
