@@ -30,28 +30,11 @@ C-2003,2,egress_gb,per_unit,1,,0.1,,,
 """
 
 
-def copy_project(target: Path) -> Path:
-    """A copy of the dbt project (no data, no build output) to change seeds in."""
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
-
-
-@pytest.fixture(scope="module")
-def broken_build(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Messages of a build of the seeds and their checks, with every rule broken once."""
+def build_seeds(project: Path):
+    """dbt build of the seeds and their checks only (in memory), for the project at `project`."""
     from dbt.cli.main import dbtRunner
 
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    with (project / "seeds" / "contracts.csv").open("a") as handle:
-        handle.write(BAD_CONTRACTS.lstrip())
-    with (project / "seeds" / "contract_rates.csv").open("a") as handle:
-        handle.write(BAD_RATES.lstrip())
-    result = dbtRunner().invoke(
+    return dbtRunner().invoke(
         [
             "build",
             "--project-dir",
@@ -70,6 +53,28 @@ def broken_build(tmp_path_factory: pytest.TempPathFactory) -> str:
             '{"landing_path": "/nonexistent-landing"}',
         ]
     )
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the dbt project (no data, no build output) to change seeds in."""
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Messages of a build of the seeds and their checks, with every rule broken once."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    with (project / "seeds" / "contracts.csv").open("a") as handle:
+        handle.write(BAD_CONTRACTS.lstrip())
+    with (project / "seeds" / "contract_rates.csv").open("a") as handle:
+        handle.write(BAD_RATES.lstrip())
+    result = build_seeds(project)
     assert not result.success
     return "\n".join(f"{node.node.name}: {node.message}" for node in result.result.results)
 
@@ -93,25 +98,5 @@ def test_broken_seed_is_reported_by_name(broken_build: str, message: str) -> Non
 
 
 def test_shipped_seeds_pass_every_rule() -> None:
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke(
-        [
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR / "profiles"),
-            "--target",
-            "memory",
-            "--select",
-            "contracts",
-            "contract_rates",
-            "meters",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
-        ]
-    )
+    result = build_seeds(PROJECT_DIR)
     assert result.success, [str(node.message) for node in result.result.results]

@@ -62,16 +62,28 @@ line_quantities as (
     group by lines.period_start, lines.contract_id, lines.contract_version, lines.meter
 ),
 
+measured_lines as (
+    select
+        lines.*,
+        line_quantities.quantity
+    from lines
+    inner join line_quantities
+        on lines.period_start = line_quantities.period_start
+        and lines.contract_id = line_quantities.contract_id
+        and lines.contract_version = line_quantities.contract_version
+        and lines.meter = line_quantities.meter
+),
+
 line_tiers as (
     select
-        lines.period_start,
-        lines.contract_id,
-        lines.contract_version,
-        lines.meter,
-        lines.segment_days,
-        lines.period_days,
-        lines.discount_pct,
-        line_quantities.quantity,
+        measured_lines.period_start,
+        measured_lines.contract_id,
+        measured_lines.contract_version,
+        measured_lines.meter,
+        measured_lines.segment_days,
+        measured_lines.period_days,
+        measured_lines.discount_pct,
+        measured_lines.quantity,
         tiers.pricing_model,
         tiers.tier,
         tiers.lower_bound,
@@ -80,16 +92,11 @@ line_tiers as (
         tiers.flat_fee,
         tiers.package_size,
         tiers.free_quantity
-    from lines
-    inner join line_quantities
-        on lines.period_start = line_quantities.period_start
-        and lines.contract_id = line_quantities.contract_id
-        and lines.contract_version = line_quantities.contract_version
-        and lines.meter = line_quantities.meter
+    from measured_lines
     inner join tiers
-        on lines.contract_id = tiers.contract_id
-        and lines.contract_version = tiers.contract_version
-        and lines.meter = tiers.meter
+        on measured_lines.contract_id = tiers.contract_id
+        and measured_lines.contract_version = tiers.contract_version
+        and measured_lines.meter = tiers.meter
 ),
 
 line_amounts as (
@@ -100,34 +107,29 @@ line_amounts as (
 
 final as (
     select
-        lines.period_start,
-        lines.tenant_id,
-        lines.meter,
-        lines.contract_id,
-        lines.contract_version,
-        lines.segment_start,
-        lines.segment_end,
-        lines.segment_days,
-        lines.period_days,
-        lines.pricing_model,
-        cast(line_quantities.quantity as decimal(38, 9)) as quantity,
+        measured_lines.period_start,
+        measured_lines.tenant_id,
+        measured_lines.meter,
+        measured_lines.contract_id,
+        measured_lines.contract_version,
+        measured_lines.segment_start,
+        measured_lines.segment_end,
+        measured_lines.segment_days,
+        measured_lines.period_days,
+        measured_lines.pricing_model,
+        cast(measured_lines.quantity as decimal(38, 9)) as quantity,
         line_amounts.usage_amount,
         line_amounts.prorated_flat_fee,
         line_amounts.amount_before_discount,
-        lines.discount_pct,
+        measured_lines.discount_pct,
         line_amounts.expected_amount,
-        lines.currency
-    from lines
-    inner join line_quantities
-        on lines.period_start = line_quantities.period_start
-        and lines.contract_id = line_quantities.contract_id
-        and lines.contract_version = line_quantities.contract_version
-        and lines.meter = line_quantities.meter
+        measured_lines.currency
+    from measured_lines
     inner join line_amounts
-        on lines.period_start = line_amounts.period_start
-        and lines.contract_id = line_amounts.contract_id
-        and lines.contract_version = line_amounts.contract_version
-        and lines.meter = line_amounts.meter
+        on measured_lines.period_start = line_amounts.period_start
+        and measured_lines.contract_id = line_amounts.contract_id
+        and measured_lines.contract_version = line_amounts.contract_version
+        and measured_lines.meter = line_amounts.meter
 )
 
 select * from final
