@@ -1,5 +1,6 @@
 {#- The billing periods (calendar months, UTC) reported in this build: from the earliest month
-    that holds any visible accepted usage through the month that contains as_of. -#}
+    that holds any visible accepted usage or usage billing line through the month that
+    contains as_of. -#}
 
 with
 
@@ -7,11 +8,26 @@ usage_days as (
     select * from {{ ref('fct_usage_daily') }}
 ),
 
+billing_lines as (
+    select * from {{ ref('int_billing_lines_mapped') }}
+),
+
+first_months as (
+    select cast({{ dbt.date_trunc('month', 'min(usage_date)') }} as date) as first_period
+    from usage_days
+
+    union all
+
+    select min(period_start) as first_period
+    from billing_lines
+    where bucket = 'reconciled_usage'
+),
+
 bounds as (
     select
-        cast({{ dbt.date_trunc('month', 'min(usage_date)') }} as date) as first_period,
+        min(first_period) as first_period,
         cast({{ dbt.date_trunc('month', trueup_as_of_sql()) }} as date) as last_period
-    from usage_days
+    from first_months
 ),
 
 months as (

@@ -1,0 +1,147 @@
+{#- Every visible billing line of both export formats, on one shape, attributed to the month
+    of its charge period start (a correction issued later counts for the original month),
+    mapped to tenant (account map valid on the charge date) and meter (SKU map, quantity
+    converted by the factor), and sorted into one bucket: `reconciled_usage`, `non_usage`
+    (tax, credit, purchase, adjustment, ...) or `unmapped` with the reason. -#}
+
+with
+
+focus_lines as (
+    select * from {{ ref('stg_billing__focus_lines') }}
+),
+
+invoice_lines as (
+    select * from {{ ref('stg_billing__invoice_lines') }}
+),
+
+account_map as (
+    select * from {{ ref('account_map') }}
+),
+
+meter_map as (
+    select * from {{ ref('meter_map') }}
+),
+
+lines as (
+    select
+        source_system,
+        source_file,
+        line_number,
+        export_date,
+        invoice_id,
+        provider_account_id,
+        provider_sku_id,
+        charge_category as charge_type,
+        is_usage_line,
+        is_correction,
+        is_nonstandard_value,
+        charge_period_start,
+        consumed_quantity as quantity,
+        billed_cost as amount,
+        currency,
+        charge_period_start_text,
+        billed_cost_text as amount_text
+    from focus_lines
+
+    union all
+
+    select
+        source_system,
+        source_file,
+        line_number,
+        export_date,
+        invoice_id,
+        provider_account_id,
+        provider_sku_id,
+        line_type as charge_type,
+        is_usage_line,
+        is_correction,
+        is_nonstandard_value,
+        period_start_at as charge_period_start,
+        quantity,
+        amount,
+        currency,
+        period_start_text as charge_period_start_text,
+        amount_text
+    from invoice_lines
+),
+
+known_accounts as (
+    select distinct
+        source_system,
+        provider_account_id
+    from account_map
+),
+
+mapped as (
+    select
+        lines.*,
+        cast({{ dbt.date_trunc('month', 'lines.charge_period_start') }} as date)
+            as period_start,
+        account_map.tenant_id,
+        meter_map.meter,
+        meter_map.quantity_factor,
+        known_accounts.provider_account_id is not null as is_known_account
+    from lines
+    left join known_accounts
+        on lines.source_system = known_accounts.source_system
+        and lines.provider_account_id = known_accounts.provider_account_id
+    left join account_map
+        on lines.source_system = account_map.source_system
+        and lines.provider_account_id = account_map.provider_account_id
+        and account_map.valid_from <= cast(lines.charge_period_start as date)
+        and (
+            account_map.valid_to is null
+            or account_map.valid_to > cast(lines.charge_period_start as date)
+        )
+    left join meter_map
+        on lines.source_system = meter_map.source_system
+        and lines.provider_sku_id = meter_map.provider_sku_id
+),
+
+classified as (
+    select
+        *,
+        case
+            when charge_period_start is null then 'unreadable_date'
+            when amount is null then 'unreadable_amount'
+            when not is_usage_line then null
+            when not is_known_account then 'unknown_account'
+            when tenant_id is null then 'no_account_mapping_on_date'
+            when meter is null then 'unknown_sku'
+        end as unmapped_reason
+    from mapped
+),
+
+final as (
+    select
+        source_system,
+        source_file,
+        line_number,
+        export_date,
+        invoice_id,
+        provider_account_id,
+        provider_sku_id,
+        charge_type,
+        is_correction,
+        is_nonstandard_value,
+        charge_period_start,
+        period_start,
+        tenant_id,
+        meter,
+        quantity as provider_quantity,
+        cast(quantity * quantity_factor as decimal(38, 15)) as quantity,
+        amount,
+        currency,
+        case
+            when unmapped_reason is not null then 'unmapped'
+            when is_usage_line then 'reconciled_usage'
+            else 'non_usage'
+        end as bucket,
+        unmapped_reason,
+        charge_period_start_text,
+        amount_text
+    from classified
+)
+
+select * from final

@@ -1,0 +1,79 @@
+{#- Per billing export file: the file's total (every line whose amount can be read, straight
+    from staging) against the three places its lines end up — reconciled usage, non-usage
+    lines, unmapped lines. `difference` must be 0 (tested in every build). -#}
+
+with
+
+focus_lines as (
+    select * from {{ ref('stg_billing__focus_lines') }}
+),
+
+invoice_lines as (
+    select * from {{ ref('stg_billing__invoice_lines') }}
+),
+
+mapped_lines as (
+    select * from {{ ref('int_billing_lines_mapped') }}
+),
+
+file_totals as (
+    select
+        source_system,
+        source_file,
+        min(export_date) as export_date,
+        count(*) as line_count,
+        coalesce(sum(billed_cost), 0) as total_amount,
+        count(case when billed_cost is null then 1 end) as unreadable_amount_lines
+    from focus_lines
+    group by source_system, source_file
+
+    union all
+
+    select
+        source_system,
+        source_file,
+        min(export_date) as export_date,
+        count(*) as line_count,
+        coalesce(sum(amount), 0) as total_amount,
+        count(case when amount is null then 1 end) as unreadable_amount_lines
+    from invoice_lines
+    group by source_system, source_file
+),
+
+buckets as (
+    select
+        source_file,
+        coalesce(sum(case when bucket = 'reconciled_usage' then amount end), 0)
+            as reconciled_usage_amount,
+        coalesce(sum(case when bucket = 'non_usage' then amount end), 0) as non_usage_amount,
+        coalesce(sum(case when bucket = 'unmapped' then amount end), 0) as unmapped_amount,
+        count(case when bucket = 'unmapped' then 1 end) as unmapped_lines
+    from mapped_lines
+    group by source_file
+),
+
+final as (
+    select
+        file_totals.source_system,
+        file_totals.source_file,
+        file_totals.export_date,
+        file_totals.line_count,
+        cast(file_totals.total_amount as decimal(38, 15)) as total_amount,
+        cast(coalesce(buckets.reconciled_usage_amount, 0) as decimal(38, 15))
+            as reconciled_usage_amount,
+        cast(coalesce(buckets.non_usage_amount, 0) as decimal(38, 15)) as non_usage_amount,
+        cast(coalesce(buckets.unmapped_amount, 0) as decimal(38, 15)) as unmapped_amount,
+        coalesce(buckets.unmapped_lines, 0) as unmapped_lines,
+        file_totals.unreadable_amount_lines,
+        cast(
+            file_totals.total_amount
+            - coalesce(buckets.reconciled_usage_amount, 0)
+            - coalesce(buckets.non_usage_amount, 0)
+            - coalesce(buckets.unmapped_amount, 0)
+            as decimal(38, 15)
+        ) as difference
+    from file_totals
+    left join buckets on file_totals.source_file = buckets.source_file
+)
+
+select * from final
