@@ -1,11 +1,15 @@
-"""Deterministic sample usage data (SPEC section 1.1) and its independent ground truth.
+"""Deterministic sample usage data (SPEC section 1.1), billing exports (section 1.2) and their
+independent ground truth.
 
 `trueup generate` writes landing files under `<out>/landing/usage/ingest_date=YYYY-MM-DD/`
 (JSONL, gzipped JSONL and Parquet; flat and CloudEvents records) with every fault the spec
 names injected at configurable rates, then computes the expected figures with
 `trueup_tools.truth` from the generator's logical records and writes them under
-`<out>/truth/`. Only `random.Random(seed)` drives the choices: the same options give
-byte-identical files.
+`<out>/truth/`. Unless `--no-billing`, `trueup_tools.billing` then bills that usage through
+the provider exports under `<out>/landing/billing/` (with billing faults) and writes the
+billing truth next to the usage truth. Only `random.Random(seed)` (usage) and
+`random.Random(seed + 1)` (billing) drive the choices: the same options give byte-identical
+files.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ from typing import Any
 import duckdb
 
 from trueup_tools import PROJECT_DIR
+from trueup_tools.billing import (
+    BillingData,
+    BillingTruth,
+    build_billing,
+    check_billing,
+    compute_billing_truth,
+    write_billing,
+    write_billing_truth,
+)
 from trueup_tools.truth import (
     DEFAULT_METERS_CSV,
     REASONS,
@@ -99,6 +112,8 @@ class GeneratorConfig:
     max_clock_skew_minutes: int = 5
     dedupe_horizon_days: int = 35
     meters_csv: Path | None = None
+    billing: bool = True
+    billing_export_day: int = 3
 
     def rates(self) -> dict[str, float]:
         """The share-valued options, by field name."""
@@ -143,6 +158,8 @@ def validate_config(config: GeneratorConfig, meters: dict[str, str]) -> None:
         raise ValueError(f"meters not in the meters seed: {', '.join(unknown)}")
     if config.meters is not None and not config.meters:
         raise ValueError("meters must not be empty")
+    if not 1 <= config.billing_export_day <= 28:
+        raise ValueError("billing_export_day must be within [1, 28]")
 
 
 def injection_count(rate: float, events: int) -> int:
@@ -1254,13 +1271,23 @@ def _file_manifest(files: Sequence[_File]) -> list[dict[str, Any]]:
     return rows
 
 
-def _manifest(config: GeneratorConfig, as_of: datetime, files: Sequence[_File]) -> dict[str, Any]:
-    """The manifest: config, seed, as_of and the var defaults the truth was computed with."""
+def _manifest(
+    config: GeneratorConfig,
+    as_of: datetime,
+    usage_as_of: datetime,
+    files: Sequence[_File],
+    billing: BillingData | None,
+) -> dict[str, Any]:
+    """The manifest: config, seed, as_of and the var defaults the truth was computed with.
+
+    `as_of` is the latest readable `ingested_at` (`usage_as_of`), moved forward to 00:00 UTC
+    of the last billing export_date when an export would not be visible yet."""
     return {
         "generator": "trueup_tools.generate",
         "seed": config.seed,
         "as_of": _iso(as_of),
         "as_of_utc": naive_utc_text(as_of),
+        "usage_as_of": _iso(usage_as_of),
         "vars": {
             "as_of": naive_utc_text(as_of),
             "grace_period_hours": config.grace_period_hours,
@@ -1269,15 +1296,31 @@ def _manifest(config: GeneratorConfig, as_of: datetime, files: Sequence[_File]) 
         },
         "config": config.to_json(),
         "files": _file_manifest(files),
+        "billing_files": [
+            {
+                "path": f.relative_path,
+                "source_system": f.source_system,
+                "format": f.fmt,
+                "export_date": f.export_date.isoformat(),
+                "lines": len(f.lines),
+            }
+            for f in (billing.files if billing else [])
+        ],
     }
 
 
 # --------------------------------------------------------------------------- entry points
 
 
+BILLING_FOLDERS: tuple[str, ...] = ("focus", "invoice_lines")
+"""The billing export formats the generator writes (`landing/billing/<format>/`)."""
+
+
 def _clean(out_dir: Path) -> None:
-    """Delete `landing/usage` and `truth` under out_dir (and nothing else)."""
-    for target in (out_dir / "landing" / "usage", out_dir / "truth"):
+    """Delete `landing/usage`, the billing export folders and `truth` under out_dir (and
+    nothing else: other files under `landing/billing/` are kept)."""
+    billing = [out_dir / "landing" / "billing" / name for name in BILLING_FOLDERS]
+    for target in (out_dir / "landing" / "usage", *billing, out_dir / "truth"):
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         elif target.exists() or target.is_symlink():
@@ -1305,12 +1348,11 @@ def build_records(config: GeneratorConfig) -> tuple[list[_File], _Output, _Conte
     return files, _render(files, ctx), ctx
 
 
-def generate(config: GeneratorConfig, out_dir: Path) -> dict[str, Any]:
-    """Write landing files and truth under out_dir; return the manifest."""
-    files, out, ctx = build_records(config)
-    readable = [r.ingested_at for r in out.records if isinstance(r.ingested_at, datetime)]
-    as_of = max(readable)
-    truth = compute_usage_truth(
+def _usage_truth(
+    config: GeneratorConfig, out: _Output, ctx: _Context, as_of: datetime
+) -> UsageTruth:
+    """The usage truth at as_of."""
+    return compute_usage_truth(
         out.records,
         as_of,
         config.grace_period_hours,
@@ -1318,14 +1360,59 @@ def generate(config: GeneratorConfig, out_dir: Path) -> dict[str, Any]:
         config.dedupe_horizon_days,
         meters=ctx.meters,
     )
+
+
+def _billing(
+    config: GeneratorConfig, out: _Output, ctx: _Context, truth: UsageTruth
+) -> tuple[UsageTruth, BillingData | None, BillingTruth | None]:
+    """Billing exports for the usage truth and their truth; the usage truth again at a later
+    as_of when an export would not be visible at the usage as_of (everything is visible at
+    both, so the usage figures do not change)."""
+    if not config.billing:
+        return truth, None, None
+    billing = build_billing(
+        truth.daily,
+        truth.as_of,
+        config.seed,
+        export_day=config.billing_export_day,
+        aggregations=ctx.meters,
+    )
+    if billing.min_as_of is not None and billing.min_as_of > truth.as_of:
+        later = _usage_truth(config, out, ctx, billing.min_as_of)
+        if later.daily != truth.daily or later.faults != truth.faults:
+            raise RuntimeError("usage truth changed when as_of moved to the last export date")
+        truth = later
+    billing_truth = compute_billing_truth(
+        billing.files, truth.daily, truth.as_of, aggregations=ctx.meters
+    )
+    check_billing(billing, billing_truth)
+    return truth, billing, billing_truth
+
+
+def generate(config: GeneratorConfig, out_dir: Path) -> dict[str, Any]:
+    """Write landing files and truth under out_dir; return the manifest."""
+    files, out, ctx = build_records(config)
+    readable = [r.ingested_at for r in out.records if isinstance(r.ingested_at, datetime)]
+    usage_as_of = max(readable)
+    truth = _usage_truth(config, out, ctx, usage_as_of)
     _check(truth, out)
+    truth, billing, billing_truth = _billing(config, out, ctx, truth)
+    as_of = truth.as_of
     out_dir = Path(out_dir)
     _clean(out_dir)
     landing = out_dir / "landing"
     _write_jsonl(out, landing)
     _write_parquet(out, landing)
     _write_truth(truth, out_dir / "truth")
-    manifest = _manifest(config, as_of, files)
+    if billing is not None and billing_truth is not None:
+        write_billing(billing, landing, config.seed)
+        write_billing_truth(
+            billing,
+            billing_truth,
+            out_dir / "truth",
+            {"as_of": _iso(as_of), "usage_as_of": _iso(usage_as_of)},
+        )
+    manifest = _manifest(config, as_of, usage_as_of, files, billing)
     (out_dir / "truth" / "manifest.json").write_text(
         json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
     )
@@ -1384,6 +1471,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help=f"dbt var value the data and truth assume ({getattr(d, name)})",
         )
     parser.add_argument(
+        "--billing",
+        action=argparse.BooleanOptionalAction,
+        default=d.billing,
+        help="also write billing exports and their truth (default: on)",
+    )
+    parser.add_argument(
+        "--billing-export-day",
+        type=int,
+        default=d.billing_export_day,
+        help="day of the month after a period its exports are issued (default 3)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: <project>/data)"
     )
 
@@ -1404,9 +1503,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"trueup generate: {error}", file=sys.stderr)
         return 2
     faults = json.loads((Path(args.out) / "truth" / "usage_faults.json").read_text("utf-8"))
+    billing = ""
+    if manifest["billing_files"]:
+        lines = sum(f["lines"] for f in manifest["billing_files"])
+        billing = f", {len(manifest['billing_files'])} billing exports ({lines} lines)"
     print(
         f"wrote {len(manifest['files'])} files ({faults['raw_records']} records, "
         f"{faults['accepted_events']} accepted, {faults['removed_duplicates']} duplicates, "
-        f"{faults['quarantined']} quarantined) to {args.out}; as_of {manifest['as_of']}"
+        f"{faults['quarantined']} quarantined){billing} to {args.out}; as_of {manifest['as_of']}"
     )
     return 0

@@ -127,7 +127,8 @@ def test_only_usage_landing_and_truth_are_replaced(tmp_path: Path) -> None:
 def test_conservation_per_file_and_in_total(default_out: Path) -> None:
     faults = load_faults(default_out)
     landing = default_out / "landing"
-    on_disk = {p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()}
+    usage = landing / "usage"
+    on_disk = {p.relative_to(landing).as_posix() for p in usage.rglob("*") if p.is_file()}
     assert set(faults["per_file"]) == on_disk
     for name, counts in faults["per_file"].items():
         assert counts["raw_records"] > 0, name
@@ -256,8 +257,8 @@ def logical(source_file: str, line: int, obj: Any) -> UsageRecord:
 
 
 def read_landing(landing: Path) -> Iterator[UsageRecord]:
-    """Every line / row of the landing files, decoded independently of the generator."""
-    for path in sorted(landing.rglob("*")):
+    """Every line / row of the usage landing files, decoded independently of the generator."""
+    for path in sorted((landing / "usage").rglob("*")):
         name = path.relative_to(landing).as_posix()
         if name.endswith(".parquet"):
             con = duckdb.connect()
@@ -357,7 +358,8 @@ def test_ties_and_shape_changing_duplicates(default_records: list[UsageRecord]) 
 def test_restricted_formats(tmp_path: Path, formats: str) -> None:
     rc = cli.main(["generate", "--out", str(tmp_path), "--events", "300", "--formats", formats])
     assert rc == 0
-    suffixes = {p.name.split(".", 1)[1] for p in (tmp_path / "landing").rglob("*") if p.is_file()}
+    usage = tmp_path / "landing" / "usage"
+    suffixes = {p.name.split(".", 1)[1] for p in usage.rglob("*") if p.is_file()}
     assert suffixes <= set(formats.split(","))
     faults = load_faults(tmp_path)
     assert faults["quarantined"] > 0

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pricing_reference import Line, Tier, price, round_half_away
 from trueup_tools import PROJECT_DIR
+from trueup_tools.pricing import Line, Tier, price, round_half_away
 
 CASES_PER_EXAMPLE = 120
 

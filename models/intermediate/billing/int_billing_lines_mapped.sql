@@ -123,6 +123,7 @@ final as (
         provider_account_id,
         provider_sku_id,
         charge_type,
+        is_usage_line,
         is_correction,
         is_nonstandard_value,
         charge_period_start,

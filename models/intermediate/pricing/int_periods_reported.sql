@@ -1,6 +1,6 @@
 {#- The billing periods (calendar months, UTC) reported in this build: from the earliest month
-    that holds any visible accepted usage or usage billing line through the month that
-    contains as_of. -#}
+    that holds any visible accepted usage or usage billing line (mapped or not, with a readable
+    date) through the month that contains as_of. -#}
 
 with
 
@@ -20,7 +20,7 @@ first_months as (
 
     select min(period_start) as first_period
     from billing_lines
-    where bucket = 'reconciled_usage'
+    where is_usage_line
 ),
 
 bounds as (

@@ -229,7 +229,10 @@ measured as (
         cast(billed_quantity - metered_quantity as decimal(38, 15)) as quantity_variance,
         greatest(
             abs_tolerance,
-            cast(pct_tolerance * abs(expected_amount) * cast(0.01 as decimal(3, 2)) as decimal(38, 6))
+            cast(
+                pct_tolerance * abs(expected_amount) * cast(0.01 as decimal(3, 2))
+                as decimal(38, 9)
+            )
         ) as tolerance
     from currency_checked
 ),
@@ -247,7 +250,7 @@ final as (
         amount_variance,
         {{ trueup_percentage('amount_variance', 'expected_amount') }} as variance_pct,
         currency,
-        cast(tolerance as decimal(38, 6)) as tolerance,
+        cast(tolerance as decimal(38, 9)) as tolerance,
         cast(auto_adjust_limit as decimal(38, 2)) as auto_adjust_limit,
         case
             when is_no_contract then 'no_contract'
