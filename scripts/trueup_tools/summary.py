@@ -139,6 +139,31 @@ def charges_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+def variance_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Lines describing fct_trueup_variance: keys per status and the open variance."""
+    rows = con.execute(
+        """
+        select status, count(*), sum(abs(amount_variance))
+        from finance.fct_trueup_variance
+        group by status
+        order by count(*) desc, status
+        """
+    ).fetchall()
+    lines = ["True-up (period-tenant-meter keys by status, sum of |billed - expected|)"]
+    lines += [
+        f"  {status:<18} {keys:>5} keys {_money(amount):>22}" for status, keys, amount in rows
+    ]
+    tieout = con.execute(
+        "select count(*), count(case when difference <> 0 then 1 end), "
+        "coalesce(sum(unmapped_lines), 0) from ops.billing_tieout"
+    ).fetchall()[0]
+    lines.append(
+        f"  billing exports: {tieout[0]} files, {tieout[1]} not tying out, "
+        f"{tieout[2]} unmapped lines (ops.billing_unmapped_lines)"
+    )
+    return lines
+
+
 def print_summary(database: Path | None = None, *, read_only: bool = True) -> int:
     """Print the summary of the warehouse at `database` (default: the project's warehouse)."""
     path = database or warehouse_path()
@@ -147,7 +172,8 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         return 1
     con = duckdb.connect(str(path), read_only=read_only)
     try:
-        print("\n".join([*usage_summary(con), "", *charges_summary(con)]))
+        sections = [usage_summary(con), charges_summary(con), variance_summary(con)]
+        print("\n\n".join("\n".join(section) for section in sections))
     finally:
         con.close()
     return 0

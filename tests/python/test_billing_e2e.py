@@ -117,3 +117,16 @@ def test_late_correction_counts_for_its_original_month(built: Warehouse) -> None
         "select count(*) from finance.fct_billed_charges where correction_line_count > 0"
     )
     assert billed[0][0] > 0
+
+
+def test_exports_are_visible_from_their_export_date(
+    dataset: Dataset, fresh_warehouse: Warehouse
+) -> None:
+    fresh_warehouse.build("2026-10-02 23:59:59")
+    dates = {d for (d,) in fresh_warehouse.query("select export_date from ops.billing_tieout")}
+    assert dates and max(dates) <= date(2026, 10, 2)
+    truth_dates = {
+        date.fromisoformat(r["source_file"].split("export_date=")[1][:10])
+        for r in truth_rows(dataset, "billing_tieout.csv")
+    }
+    assert {d for d in truth_dates if d <= date(2026, 10, 2)} == dates
