@@ -51,15 +51,45 @@ default_tolerance as (
     where meter = '*'
 ),
 
+rate_digests as (
+    -- what a version's rate card says for a meter, as text
+    select
+        contract_id,
+        contract_version,
+        meter,
+        {{ dbt.listagg(
+            "concat_ws('/', pricing_model, cast(tier as varchar), cast(up_to as varchar),"
+            ~ " cast(unit_price as varchar), cast(flat_fee as varchar),"
+            ~ " cast(package_size as varchar), cast(free_quantity as varchar))",
+            "';'",
+            'order by tier'
+        ) }} as rate_card
+    from rates
+    group by contract_id, contract_version, meter
+),
+
 expected as (
     select
-        period_start,
-        tenant_id,
-        meter,
-        sum(expected_amount) as expected_amount,
-        max(currency) as currency
+        expected_lines.period_start,
+        expected_lines.tenant_id,
+        expected_lines.meter,
+        sum(expected_lines.expected_amount) as expected_amount,
+        max(expected_lines.currency) as currency,
+        md5({{ dbt.listagg(
+            "concat_ws('|', expected_lines.contract_id,"
+            ~ " cast(expected_lines.contract_version as varchar),"
+            ~ " cast(expected_lines.segment_start as varchar),"
+            ~ " cast(expected_lines.segment_end as varchar),"
+            ~ " coalesce(rate_digests.rate_card, ''))",
+            "';'",
+            'order by expected_lines.contract_id, expected_lines.contract_version'
+        ) }}) as contract_fingerprint
     from expected_lines
-    group by period_start, tenant_id, meter
+    left join rate_digests
+        on expected_lines.contract_id = rate_digests.contract_id
+        and expected_lines.contract_version = rate_digests.contract_version
+        and expected_lines.meter = rate_digests.meter
+    group by expected_lines.period_start, expected_lines.tenant_id, expected_lines.meter
 ),
 
 metered as (
@@ -138,6 +168,7 @@ joined as (
         coalesce(expected.expected_amount, 0) as expected_amount,
         coalesce(billed.billed_amount, 0) as billed_amount,
         coalesce(expected.currency, tenant_contracts.currency, billed.currency) as currency,
+        expected.contract_fingerprint,
         coalesce(billed.line_count, 0) as billed_line_count,
         -- a billed-only key (nothing expected, no unpriced usage) gets the same statuses
         coalesce(unpriced_keys.has_no_contract, false)
@@ -264,7 +295,9 @@ final as (
             else 'needs_review'
         end as status,
         billed_line_count,
-        false as is_closed
+        contract_fingerprint,
+        -- a period is closed by the first build whose as_of reaches its watermark
+        {{ trueup_period_watermark('period_start') }} <= {{ trueup_as_of_sql() }} as is_closed
     from measured
 )
 

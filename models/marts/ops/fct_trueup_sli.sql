@@ -1,0 +1,175 @@
+{#- True-up service level indicators per reported period (percentages 0-100). Ratios over
+    variance rows count the rows with anything expected, billed or metered. -#}
+
+with
+
+periods as (
+    select * from {{ ref('int_periods_reported') }}
+),
+
+variance as (
+    select * from {{ ref('fct_trueup_variance') }}
+),
+
+frozen as (
+    select * from {{ ref('fct_variance_at_close') }}
+),
+
+closes as (
+    select * from {{ ref('fct_period_closes') }}
+),
+
+ledger as (
+    select * from {{ ref('fct_adjustment_ledger') }}
+),
+
+usage_days as (
+    select * from {{ ref('fct_usage_daily') }}
+),
+
+staged as (
+    select * from {{ ref('stg_usage__records') }}
+),
+
+quarantine as (
+    select * from {{ ref('usage_quarantine') }}
+),
+
+variance_rows as (
+    select
+        period_start,
+        count(*) as variance_rows,
+        count(case when status = 'matched' then 1 end) as matched_rows,
+        count(
+            case
+                when status in (
+                        'needs_review', 'missing_billing', 'missing_usage', 'no_contract',
+                        'unpriced_meter', 'currency_mismatch'
+                    ) then 1
+            end
+        ) as exception_rows
+    from variance
+    where expected_amount <> 0 or billed_amount <> 0 or metered_quantity <> 0
+    group by period_start
+),
+
+post_close as (
+    select
+        frozen.period_start,
+        sum(abs(coalesce(variance.expected_amount, 0) - frozen.expected_amount))
+            as expected_change,
+        sum(abs(frozen.expected_amount)) as expected_at_close
+    from frozen
+    left join variance
+        on frozen.period_start = variance.period_start
+        and frozen.tenant_id = variance.tenant_id
+        and frozen.meter = variance.meter
+    group by frozen.period_start
+),
+
+usage_rates as (
+    select
+        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as period_start,
+        sum(event_count) as accepted_events,
+        sum(duplicate_count) as removed_duplicates,
+        sum(late_event_count) as late_events
+    from usage_days
+    group by cast({{ dbt.date_trunc('month', 'usage_date') }} as date)
+),
+
+raw_by_ingestion as (
+    select
+        cast({{ dbt.date_trunc('month', 'ingested_at') }} as date) as period_start,
+        count(*) as raw_records
+    from staged
+    where ingested_at <= {{ trueup_as_of_sql() }}
+    group by cast({{ dbt.date_trunc('month', 'ingested_at') }} as date)
+),
+
+quarantined_by_ingestion as (
+    select
+        cast({{ dbt.date_trunc('month', 'ingested_at') }} as date) as period_start,
+        count(*) as quarantined_records
+    from quarantine
+    where ingested_at is not null
+    group by cast({{ dbt.date_trunc('month', 'ingested_at') }} as date)
+),
+
+ledger_rates as (
+    select
+        period_start,
+        count(*) as entries,
+        count(case when approval = 'auto' then 1 end) as auto_entries
+    from ledger
+    group by period_start
+),
+
+close_times as (
+    select
+        period_start,
+        min(closed_at) as closed_at
+    from closes
+    group by period_start
+),
+
+integrity as (
+    select count(*) as broken_entries
+    from (
+        select
+            previous_entry_hash,
+            entry_hash,
+            coalesce(lag(entry_hash) over (order by entry_id), repeat('0', 64))
+                as expected_previous,
+            sha256(previous_entry_hash || {{ trueup_ledger_entry_text() }}) as expected_hash
+        from ledger
+    ) as chain_checks
+    where previous_entry_hash <> expected_previous or entry_hash <> expected_hash
+),
+
+final as (
+    select
+        periods.period_start,
+        {{ trueup_percentage('cast(variance_rows.matched_rows as decimal(38, 0))',
+            'cast(coalesce(variance_rows.variance_rows, 0) as decimal(38, 0))') }}
+            as reconciliation_accuracy_pct,
+        {{ trueup_percentage('cast(post_close.expected_change as decimal(38, 2))',
+            'cast(coalesce(post_close.expected_at_close, 0) as decimal(38, 2))') }}
+            as post_close_variance_pct,
+        {{ trueup_percentage('cast(usage_rates.removed_duplicates as decimal(38, 0))',
+            'cast(coalesce(usage_rates.accepted_events + usage_rates.removed_duplicates, 0)'
+            ~ ' as decimal(38, 0))') }}
+            as duplicate_event_rate_pct,
+        {{ trueup_percentage('cast(usage_rates.late_events as decimal(38, 0))',
+            'cast(coalesce(usage_rates.accepted_events, 0) as decimal(38, 0))') }}
+            as late_event_rate_pct,
+        {{ trueup_percentage(
+            'cast(coalesce(quarantined_by_ingestion.quarantined_records, 0) as decimal(38, 0))',
+            'cast(coalesce(raw_by_ingestion.raw_records, 0) as decimal(38, 0))') }}
+            as quarantined_record_rate_pct,
+        {{ trueup_percentage('cast(variance_rows.exception_rows as decimal(38, 0))',
+            'cast(coalesce(variance_rows.variance_rows, 0) as decimal(38, 0))') }}
+            as exception_rate_pct,
+        {{ trueup_percentage('cast(ledger_rates.auto_entries as decimal(38, 0))',
+            'cast(coalesce(ledger_rates.entries, 0) as decimal(38, 0))') }}
+            as automated_adjustment_rate_pct,
+        {{ trueup_divide_exact(
+            'cast(' ~ dbt.datediff(
+                'cast(periods.period_end as timestamp)', 'close_times.closed_at', 'second'
+            ) ~ ' as decimal(38, 0))',
+            3600,
+            6
+        ) }} as reconciliation_latency_hours,
+        integrity.broken_entries as ledger_integrity_errors
+    from periods
+    left join variance_rows on periods.period_start = variance_rows.period_start
+    left join post_close on periods.period_start = post_close.period_start
+    left join usage_rates on periods.period_start = usage_rates.period_start
+    left join raw_by_ingestion on periods.period_start = raw_by_ingestion.period_start
+    left join quarantined_by_ingestion
+        on periods.period_start = quarantined_by_ingestion.period_start
+    left join ledger_rates on periods.period_start = ledger_rates.period_start
+    left join close_times on periods.period_start = close_times.period_start
+    cross join integrity
+)
+
+select * from final

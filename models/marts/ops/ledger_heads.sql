@@ -1,0 +1,48 @@
+{#- One row per build that may book: the ledger's entry count and head hash after it, so that
+    losing the newest entries (which the chain alone cannot show) is detectable too.
+    Append-only, never rewritten. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        on_schema_change='fail',
+    )
+}}
+
+{%- set close = trueup_close_context() %}
+
+with
+
+ledger as (
+    select * from {{ ref('fct_adjustment_ledger') }}
+),
+
+last_entry as (
+    select
+        entry_id,
+        entry_hash
+    from ledger
+    order by entry_id desc
+    limit 1
+),
+
+entry_counts as (
+    select count(*) as entry_count
+    from ledger
+),
+
+final as (
+    select
+        '{{ invocation_id }}' as invocation_id,
+        {{ trueup_as_of_sql() }} as as_of,
+        {{ trueup_run_stamp_sql() }} as recorded_at,
+        entry_counts.entry_count,
+        last_entry.entry_id as head_entry_id,
+        last_entry.entry_hash as head_entry_hash
+    from entry_counts
+    left join last_entry on true
+    where {{ 'true' if close.allowed else 'false' }}
+)
+
+select * from final
