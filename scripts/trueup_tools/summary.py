@@ -164,6 +164,58 @@ def variance_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+LEDGER_LINES = 15
+
+
+def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Lines describing closed periods and the adjustment ledger (newest entries)."""
+    closes = con.execute(
+        """
+        select period_start, min(closed_at), sum(variance_rows)
+        from finance.fct_period_closes
+        group by period_start
+        order by period_start
+        """
+    ).fetchall()
+    lines = ["Closed periods"]
+    lines += [
+        f"  {period!s}  closed at {closed_at:%Y-%m-%d %H:%M:%S} UTC, {rows} variance rows frozen"
+        for period, closed_at, rows in closes
+    ] or ["  none yet (a period closes once as_of passes its end + grace_period_hours)"]
+    entries = con.execute(
+        f"""
+        select entry_id, period_start, tenant_id, meter, amount, currency, entry_type,
+            approval, reason, left(entry_hash, 12)
+        from finance.fct_adjustment_ledger
+        order by entry_id desc
+        limit {LEDGER_LINES}
+        """
+    ).fetchall()
+    total = con.execute("select count(*) from finance.fct_adjustment_ledger").fetchall()[0][0]
+    lines += ["", f"Adjustment ledger ({total} entries, newest {len(entries)} shown)"]
+    lines.append(
+        f"  {'#':>4} {'period':<10} {'tenant':<11} {'meter':<18} {'amount':>18} cur "
+        f"{'type':<11} {'approval':<8} {'reason':<18} hash"
+    )
+    for (
+        entry_id,
+        period,
+        tenant,
+        meter,
+        amount,
+        currency,
+        kind,
+        approval,
+        reason,
+        digest,
+    ) in reversed(entries):
+        lines.append(
+            f"  {entry_id:>4} {period!s:<10} {tenant:<11} {meter:<18} {_money(amount):>18} "
+            f"{currency or '':<3} {kind:<11} {approval:<8} {reason:<18} {digest}"
+        )
+    return lines
+
+
 def print_summary(database: Path | None = None, *, read_only: bool = True) -> int:
     """Print the summary of the warehouse at `database` (default: the project's warehouse)."""
     path = database or warehouse_path()
@@ -172,7 +224,12 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         return 1
     con = duckdb.connect(str(path), read_only=read_only)
     try:
-        sections = [usage_summary(con), charges_summary(con), variance_summary(con)]
+        sections = [
+            usage_summary(con),
+            charges_summary(con),
+            variance_summary(con),
+            close_summary(con),
+        ]
         print("\n\n".join("\n".join(section) for section in sections))
     finally:
         con.close()

@@ -41,7 +41,7 @@ left join booked
     and variance.meter = booked.meter
 where variance.status not in ('no_contract', 'unpriced_meter', 'currency_mismatch')
     and abs(
-        cast(variance.expected_amount - variance.billed_amount as decimal(38, 9))
+        cast(variance.expected_amount - variance.billed_amount as decimal(38, 15))
         - coalesce(booked.booked_amount, 0)
     ) > variance.tolerance
     and {{ 'true' if close.allowed else 'false' }}

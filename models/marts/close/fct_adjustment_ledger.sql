@@ -54,7 +54,8 @@ current_keys as (
         variance.contract_fingerprint,
         variance.tolerance,
         variance.auto_adjust_limit,
-        cast(variance.expected_amount - variance.billed_amount as decimal(38, 9)) as outstanding
+        -- compared at the data's full precision; entries are booked at 9 decimals
+        cast(variance.expected_amount - variance.billed_amount as decimal(38, 15)) as outstanding
     from variance
     inner join closed_periods on variance.period_start = closed_periods.period_start
 ),
