@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -219,3 +220,50 @@ def test_slis_match_the_generated_counts(scheduled: Warehouse, dataset: Dataset)
             assert duplicate_pct == share.quantize(Decimal("0.0001")), period
     august = next(r for r in rows if r[0] == AUGUST)
     assert august[3] == Decimal(72)  # closed exactly at the watermark: 72 h after period end
+
+
+def test_rate_change_after_close_is_booked_as_contract_change(
+    dataset: Dataset, tmp_path: Path
+) -> None:
+    from dbt.cli.main import dbtRunner
+
+    from test_contract_seeds import copy_project
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    database = tmp_path / "w.duckdb"
+
+    def build(as_of: str) -> None:
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project / "profiles"),
+                "--vars",
+                f'{{"landing_path": "{dataset.landing}", "as_of": "{as_of}"}}',
+            ]
+        )
+        assert result.success, [str(n.message) for n in result.result.results if n.message]
+
+    os.environ["TRUEUP_DUCKDB_PATH"] = str(database)
+    try:
+        build(dataset.as_of)
+        rates = project / "seeds" / "contract_rates.csv"
+        text = rates.read_text()
+        changed = text.replace(
+            "C-1001,1,egress_gb,per_unit,1,,0.09,,,", "C-1001,1,egress_gb,per_unit,1,,0.095,,,"
+        )
+        assert changed != text
+        rates.write_text(changed)
+        build(dataset.as_of)
+    finally:
+        os.environ.pop("TRUEUP_DUCKDB_PATH", None)
+    con = duckdb.connect(str(database))
+    rows = con.execute(
+        "select distinct tenant_id, meter from finance.fct_adjustment_ledger "
+        "where reason = 'contract_change'"
+    ).fetchall()
+    con.close()
+    assert rows == [("tenant-001", "egress_gb")]
