@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import generate, summary
+from trueup_tools import PROJECT_DIR, generate, summary
 from trueup_tools.runner import run_dbt, warehouse_path
 
 
@@ -62,5 +62,10 @@ def run_demo(args: argparse.Namespace) -> int:
     args.landing_path = args.out / "landing"
     if not build(args):
         return 1
-    print(f"\nWarehouse: {warehouse_path()}\n")
+    docs = run_dbt("docs generate", dbt_vars=_vars(args))
+    if not docs.success:
+        print(f"dbt docs generate failed: {docs.exception}", file=sys.stderr)
+        return 1
+    print(f"\nWarehouse: {warehouse_path()}")
+    print(f"Documentation: {PROJECT_DIR / 'target' / 'index.html'} (dbt docs serve to browse)\n")
     return summary.print_summary(read_only=False)

@@ -46,9 +46,9 @@ def dbt_args(
     dbt_vars: dict | None = None,
     extra: Sequence[str] = (),
 ) -> list[str]:
-    """The argument list of one dbt command against this project."""
+    """The argument list of one dbt command (e.g. "build", "docs generate") against this project."""
     args = [
-        command,
+        *command.split(),
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
