@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -222,7 +223,17 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
     if not path.exists():
         print(f"No warehouse at {path}: run the build first (see README).")
         return 1
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        print(
+            f"The warehouse {path} is being written by another process (a dbt build): "
+            "try again when it has finished.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         sections = [
             usage_summary(con),

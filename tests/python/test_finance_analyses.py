@@ -39,3 +39,28 @@ def test_ledger_balance_adds_up(compiled: dict[str, str], built: Warehouse) -> N
     balances = built.query(compiled["ledger_balance_by_tenant"])
     total = built.query("select sum(amount) from finance.fct_adjustment_ledger")[0][0]
     assert sum(row[3] for row in balances) == total
+
+
+def test_summary_while_a_build_writes_says_so(built: Warehouse, tmp_path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    import duckdb
+
+    copy = tmp_path / "busy.duckdb"
+    built.query("checkpoint")
+    shutil.copy(built.path, copy)
+    writer = duckdb.connect(str(copy))  # holds the file like a running build
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "trueup_tools.cli", "summary", "--database", str(copy)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        writer.close()
+    assert result.returncode == 2
+    assert "is being written by another process" in result.stderr
+    assert "Traceback" not in result.stderr
