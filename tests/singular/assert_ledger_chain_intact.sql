@@ -8,35 +8,12 @@
 {%- set failures -%}
     with
 
-    ledger as (
-        select * from {{ ref('fct_adjustment_ledger') }}
-    ),
-
     checked as (
-        select
-            entry_id,
-            row_number() over (order by entry_id) as position,
-            previous_entry_hash,
-            coalesce(lag(entry_hash) over (order by entry_id), repeat('0', 64)) as expected_previous,
-            entry_hash,
-            sha256(previous_entry_hash || {{ trueup_ledger_entry_text() }}) as expected_hash
-        from ledger
-    ),
-
-    broken as (
-        select
-            entry_id,
-            case
-                when entry_id <> position then 'entry_id out of sequence (an entry is missing)'
-                when previous_entry_hash <> expected_previous
-                    then 'previous_entry_hash does not match the entry before'
-                when entry_hash <> expected_hash then 'entry_hash does not match its fields'
-            end as rule
-        from checked
+        {{ trueup_ledger_chain_checks(ref('fct_adjustment_ledger')) }}
     ),
 
     first_bad as (
-        select * from broken
+        select * from checked
         where rule is not null
         order by entry_id
         limit 1

@@ -7,7 +7,6 @@
 {{ config(materialized='view') }}
 
 {%- set skew_minutes = trueup_int_var('max_clock_skew_minutes') -%}
-{%- set grace_hours = trueup_int_var('grace_period_hours') -%}
 
 with
 
@@ -83,10 +82,7 @@ final as (
         quarantine_reason,
         coalesce(is_clock_skew_corrected, false) as is_clock_skew_corrected,
         coalesce(
-            ingested_at > {{ dbt.dateadd(
-                'hour', grace_hours,
-                dbt.dateadd('month', 1, 'cast(' ~ dbt.date_trunc('month', 'event_at') ~ ' as timestamp)')
-            ) }},
+            ingested_at > {{ trueup_period_watermark(dbt.date_trunc('month', 'event_at')) }},
             false
         ) as is_late,
         raw_record,

@@ -112,18 +112,14 @@ close_times as (
     group by period_start
 ),
 
+chain_checks as (
+    {{ trueup_ledger_chain_checks(ref('fct_adjustment_ledger')) }}
+),
+
 integrity as (
     select count(*) as broken_entries
-    from (
-        select
-            previous_entry_hash,
-            entry_hash,
-            coalesce(lag(entry_hash) over (order by entry_id), repeat('0', 64))
-                as expected_previous,
-            sha256(previous_entry_hash || {{ trueup_ledger_entry_text() }}) as expected_hash
-        from ledger
-    ) as chain_checks
-    where previous_entry_hash <> expected_previous or entry_hash <> expected_hash
+    from chain_checks
+    where rule is not null
 ),
 
 final as (
