@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test on a fresh machine: set up with the test tools, lint (ruff, sqlfluff), then pytest
-# (generator tests, dbt unit and data tests inside end-to-end builds).
+# Every test on a fresh machine: set up with the test tools, lint (ruff, sqlfluff), the governance
+# gate (dbt-score), then pytest (generator tests, dbt unit and data tests inside end-to-end builds).
 # Options are passed to pytest.
 set -euo pipefail
 source "$(dirname "$0")/scripts/bootstrap.sh" dev
@@ -9,6 +9,12 @@ ruff check scripts tests/python
 ruff format --check scripts tests/python
 echo "== sqlfluff (models, macros, tests)"
 TRUEUP_LANDING_PATH=/nonexistent-landing-for-lint sqlfluff lint models tests/singular analyses
+echo "== dbt-score (every model, column, seed, source and exposure described; primary-key tests)"
+# an in-memory target (never opens the warehouse file), in its own target path (leaves
+# target/semantic_manifest.json, which `mf` reads, to the last real parse or build)
+TRUEUP_LANDING_PATH=/nonexistent-landing-for-lint \
+    dbt parse --target memory --target-path target/lint --quiet
+dbt-score lint --manifest target/lint/manifest.json
 echo "== pytest"
 set +e
 python -m pytest "$@"
