@@ -1,4 +1,9 @@
-{#- Metered usage per tenant × meter × UTC day of event_at, as visible at as_of. -#}
+{#-
+    Metered usage per tenant × meter × UTC day of event_at, as visible at as_of.
+    A view over the incrementally kept daily rollup: a build does not rewrite the whole
+    history of days, so its cost follows the new data.
+-#}
+{{ config(materialized='view') }}
 
 with
 
