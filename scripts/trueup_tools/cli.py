@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_build.set_defaults(func=build.run_build)
 
     demo = sub.add_parser(
-        "demo", help="the main job: sample data, dbt build on DuckDB, and a summary"
+        "demo",
+        help="the main job: sample data, dbt build on DuckDB, a summary and the quality check",
     )
     build.add_demo_arguments(demo)
     demo.set_defaults(func=build.run_demo)

@@ -90,6 +90,7 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.I)
 _EXTERNAL_IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>", re.I | re.S)
 _CSS_URL = re.compile(r"url\(\s*[\"']?(?:https?:)?//[^)]*\)", re.I)
+_STATIC = re.compile(r"\b(src|href)=\"(?:\.\./)*static/", re.I)
 _NEWSLETTER = re.compile(r"<footer>\s*<p>\s*Stay current.*?</footer>", re.S | re.I)
 # What must not remain: a tag that loads something from the network.
 _LOADS_FROM_NETWORK = re.compile(
@@ -118,19 +119,28 @@ def prepare(docs_dir: Path) -> None:
     (docs_dir / MARKER).write_text("Data Docs written by `trueup check`; replaced every run.\n")
 
 
-def _logo(page: Path, docs_dir: Path) -> str:
-    local = docs_dir / "static" / "images" / "logo-long.png"
-    if not local.exists():
-        return ""
-    source = os.path.relpath(local, page.parent).replace(os.sep, "/")
-    return f'<img src="{source}" alt="Great Expectations" style="height: 40px">'
+def _root(page: Path, docs_dir: Path) -> str:
+    """The site's root as seen from `page` ("" or "../../")."""
+    up = os.path.relpath(docs_dir, page.parent).replace(os.sep, "/")
+    return "" if up == "." else up + "/"
 
 
-def offline_page(text: str, logo: str) -> str:
-    """One GX page without network resources, with our stylesheet and filter script."""
+def offline_page(text: str, root: str, *, has_logo: bool = True) -> str:
+    """One GX page without network resources, with our stylesheet and filter script.
+
+    `root` is the path from the page to the site's root; GX gets it wrong by one level for
+    the favicon of validation pages, so every `static/` reference is re-rooted.
+    """
+    logo = (
+        f'<img src="{root}static/images/logo-long.png" alt="Great Expectations" '
+        'style="height: 40px">'
+        if has_logo
+        else ""
+    )
     text = _SCRIPT.sub("", text)
     text = _EXTERNAL_LINK.sub("", text)
     text = _EXTERNAL_IMG.sub(logo, text)
+    text = _STATIC.sub(lambda match: f'{match.group(1)}="{root}static/', text)
     text = _CSS_URL.sub("none", text)
     text = _NEWSLETTER.sub("", text)
     head = (
@@ -142,9 +152,12 @@ def offline_page(text: str, logo: str) -> str:
 
 def make_offline(docs_dir: Path) -> None:
     """Rewrite every page and stylesheet of the site in place (see the module's docstring)."""
+    has_logo = (docs_dir / "static" / "images" / "logo-long.png").exists()
     for page in docs_dir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        page.write_text(offline_page(text, _logo(page, docs_dir)), encoding="utf-8")
+        text = offline_page(
+            page.read_text(encoding="utf-8"), _root(page, docs_dir), has_logo=has_logo
+        )
+        page.write_text(text, encoding="utf-8")
     for sheet in docs_dir.rglob("*.css"):
         text = sheet.read_text(encoding="utf-8")
         sheet.write_text(_CSS_URL.sub("none", text), encoding="utf-8")
