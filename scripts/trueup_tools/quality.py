@@ -8,13 +8,14 @@ deltas), and freshness against the build's `as_of`.
 
 How it runs (GX Core 1.x, see TOOLCHAIN.md): the marts are read through a read-only DuckDB
 connection into pandas (DECIMAL columns stay Python `Decimal`s), then an ephemeral GX context
-validates them — pandas datasource, one dataframe asset and whole-dataframe batch per mart, one
-expectation suite and validation definition per mart, one checkpoint — and writes Data Docs to
-a local folder, post-processed so they read offline (see `quality_docs`). The expectations
-live in this module: nothing GX generates is kept under version control.
+validates them — a pandas datasource with one asset and whole-dataframe batch definition per
+mart, one expectation suite and validation definition per mart, one checkpoint — and writes
+Data Docs to a local folder, post-processed so they read offline (see `quality_docs`). The
+expectations live in this module: nothing GX generates is kept under version control.
 
 Exit codes: 0 every expectation passed; 1 at least one failed (a summary names each); 2 the
-check could not run (no warehouse, a build holds it, as_of unknown, a mart missing).
+check could not run (no warehouse, a build holds it, as_of unknown or invalid, a mart
+missing, a docs folder that trueup did not write).
 """
 
 from __future__ import annotations
