@@ -74,5 +74,5 @@ def run_demo(args: argparse.Namespace) -> int:
         return status
     # The sample data covers a fixed window of days, so its usage is as old as the calendar
     # makes it: the usage-age check would only measure that. Everything else is checked.
-    print("\n")
+    print()
     return quality.check(warehouse_path(), max_usage_age_days=None, read_only=False)
