@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import benchmark, build, generate, summary
+from trueup_tools import benchmark, build, generate, quality, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_build.set_defaults(func=build.run_build)
 
     demo = sub.add_parser(
-        "demo", help="the main job: sample data, dbt build on DuckDB, and a summary"
+        "demo",
+        help="the main job: sample data, dbt build on DuckDB, a summary and the quality check",
     )
     build.add_demo_arguments(demo)
     demo.set_defaults(func=build.run_demo)
@@ -36,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     summarize = sub.add_parser("summary", help="summarize the marts of the last build")
     summary.add_arguments(summarize)
     summarize.set_defaults(func=summary.run)
+
+    check = sub.add_parser(
+        "check",
+        help="Great Expectations checkpoint over the finance marts, with offline Data Docs",
+        description=quality.__doc__.split("\n\n")[0],
+    )
+    quality.add_arguments(check)
+    check.set_defaults(func=quality.run)
     return parser
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from trueup_tools import warehouse
 from trueup_tools.runner import warehouse_path
 
 TOP_TENANTS = 5
@@ -224,15 +225,9 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         print(f"No warehouse at {path}: run the build first (see README).")
         return 1
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        print(
-            f"The warehouse {path} is being written by another process (a dbt build): "
-            "try again when it has finished.",
-            file=sys.stderr,
-        )
+        con = warehouse.connect(path, read_only=read_only)
+    except warehouse.WarehouseBusyError as busy:
+        print(busy, file=sys.stderr)
         return 2
     try:
         sections = [

@@ -1,0 +1,354 @@
+"""`trueup check`: the Great Expectations checkpoint passes on the sample build, writes Data
+Docs that load nothing from the network, catches faults injected into a copy of the warehouse
+with a summary naming mart, column and rule, and says so clearly when it cannot run.
+
+The checkpoint runs in this process (GX is imported once); the cheap failure paths run the
+real command in a subprocess to show there is no traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import Dataset, Warehouse
+from trueup_tools import quality
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    docs: Path
+
+
+def copy_of(built: Warehouse, target: Path) -> Path:
+    """A copy of the built warehouse that this process may open read-only."""
+    built.query("checkpoint")
+    shutil.copy(built.path, target)
+    return target
+
+
+def run_check(database: Path, docs: Path, **options) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = quality.check(database, docs_dir=docs, **options)
+    return Run(code, out.getvalue(), err.getvalue(), docs)
+
+
+def usage_age_days(database: Path) -> int:
+    """Days between the build's as_of and its newest usage_date."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        as_of = con.sql("select max(as_of) from ops.ledger_heads").fetchall()[0][0]
+        newest = con.sql("select max(usage_date) from finance.fct_usage_daily").fetchall()[0][0]
+    finally:
+        con.close()
+    return (as_of.date() - newest).days
+
+
+@pytest.fixture(scope="module")
+def clean(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_of(built, tmp_path_factory.mktemp("clean") / "w.duckdb")
+
+
+@pytest.fixture(scope="module")
+def passing(clean: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The checkpoint on the untouched sample build, as_of from the build, usage just fresh."""
+    docs = tmp_path_factory.mktemp("docs") / "gx"
+    return run_check(clean, docs, max_usage_age_days=usage_age_days(clean))
+
+
+def test_sample_build_passes(passing: Run) -> None:
+    assert passing.code == 0, passing.out + passing.err
+    assert "from ops.ledger_heads" in passing.out
+    for mart in quality.MART_KEYS:
+        line = next(line for line in passing.out.splitlines() if f"  {mart} " in line)
+        assert line.endswith("passed"), line
+    assert "failed" not in passing.out.lower()
+    assert f"Data Docs: {passing.docs / 'index.html'}" in passing.out
+    assert passing.err == ""
+
+
+class _Resources(HTMLParser):
+    """Every URL a page would load (link/script/img/...) and every local hyperlink."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"link", "script", "img", "iframe", "source", "embed"}:
+            self.loads += [v for k, v in attrs if k in {"src", "href"} and v]
+        if tag == "a" and values.get("href") and not values["href"].startswith("#"):
+            self.links.append(values["href"])
+
+
+def test_data_docs_load_nothing_from_the_network(passing: Run) -> None:
+    pages = sorted(passing.docs.rglob("*.html"))
+    assert len(pages) == 1 + 2 * len(quality.MART_KEYS)  # index, a suite and a result per mart
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        parser = _Resources()
+        parser.feed(text)
+        remote = [url for url in parser.loads if url.startswith(("http:", "https:", "//"))]
+        assert not remote, f"{page} loads {remote}"
+        for url in parser.loads:  # local resources exist (the logo, the favicon)
+            assert (page.parent / url).resolve().exists(), f"{page}: {url}"
+        assert "url(http" not in text.replace("'", "").replace('"', "")
+    for sheet in passing.docs.rglob("*.css"):
+        assert "url(http" not in sheet.read_text().replace("'", "").replace('"', "")
+
+
+def test_data_docs_index_names_the_results(passing: Run) -> None:
+    index = (passing.docs / "index.html").read_text(encoding="utf-8")
+    assert quality.CHECKPOINT_NAME in index
+    parser = _Resources()
+    parser.feed(index)
+    for mart in quality.MART_KEYS:
+        assert f"finance.{mart}" in index
+        result = [link for link in parser.links if link.startswith(f"validations/{mart}/")]
+        assert len(result) == 1, (mart, parser.links)
+        page = (passing.docs / result[0]).read_text(encoding="utf-8")
+        # the validation result is server-rendered: its expectations are in the HTML itself
+        first = quality.SUITES[mart](quality.Window(dt.datetime(2026, 11, 4)))[0]
+        assert first.description.split(" (")[0] in page
+    assert "&#10004; passed" in index
+
+
+@pytest.fixture(scope="module")
+def faulty(built: Warehouse, dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """A copy with one fault per kind, each on a known row, checked at the dataset's as_of."""
+    folder = tmp_path_factory.mktemp("faulty")
+    database = copy_of(built, folder / "w.duckdb")
+    as_of = dt.datetime.fromisoformat(dataset.as_of)
+    con = duckdb.connect(str(database))
+    try:
+        con.execute(
+            """
+            update finance.fct_trueup_variance set amount_variance = amount_variance + 1
+            where (period_start, tenant_id, meter)
+                = ('2026-08-01'::date, 'tenant-001', 'storage_gb')
+            """
+        )
+        con.execute(
+            """
+            update finance.fct_trueup_variance set expected_amount = -expected_amount
+            where (period_start, tenant_id, meter)
+                = ('2026-09-01'::date, 'tenant-001', 'storage_gb') and expected_amount > 0
+            """
+        )
+        con.execute(
+            """
+            update finance.fct_variance_at_close set status = 'approved'
+            where (period_start, tenant_id, meter)
+                = ('2026-08-01'::date, 'tenant-003', 'storage_gb')
+            """
+        )
+        con.execute(
+            "update finance.fct_usage_daily set usage_date = ? "
+            "where tenant_id = 'tenant-001' and meter = 'storage_gb' and usage_date = "
+            "(select min(usage_date) from finance.fct_usage_daily "
+            "where tenant_id = 'tenant-001' and meter = 'storage_gb')",
+            [dt.date(2030, 1, 1)],
+        )
+        con.execute(
+            """
+            update finance.fct_expected_charges set currency = 'US$'
+            where (period_start, tenant_id, meter) = ('2026-08-01', 'tenant-001', 'storage_gb')
+            """
+        )
+        con.execute(
+            "update finance.fct_adjustment_ledger set entry_type = case entry_type "
+            "when 'rebill' then 'credit_memo' else 'rebill' end where entry_id = 1"
+        )
+        changed = con.sql(
+            """
+            select
+                (select count(*) from finance.fct_trueup_variance where expected_amount < 0),
+                (select count(*) from finance.fct_variance_at_close where status = 'approved'),
+                (select count(*) from finance.fct_usage_daily where usage_date > ?::date),
+                (select count(*) from finance.fct_expected_charges where currency = 'US$')
+            """,
+            params=[as_of.date()],
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert all(count >= 1 for count in changed), f"a fault was not injected: {changed}"
+    return run_check(database, folder / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+
+
+def _failure_block(run: Run, mart_columns: str) -> str:
+    """The summary's lines about one failed expectation (starting at `  mart.columns`)."""
+    lines = run.out.splitlines()
+    starts = [i for i, line in enumerate(lines) if line == f"  {mart_columns}"]
+    assert starts, f"no failure reported for {mart_columns}:\n{run.out}"
+    blocks = []
+    for start in starts:
+        end = start + 1
+        while end < len(lines) and lines[end].startswith("    "):
+            end += 1
+        blocks.append("\n".join(lines[start:end]))
+    return "\n\n".join(blocks)
+
+
+@pytest.mark.parametrize(
+    ("mart_columns", "words", "example"),
+    [
+        (
+            "fct_trueup_variance.amount_variance, recomputed_amount_variance",
+            "amount_variance = billed_amount - expected_amount",
+            "2026-08-01 tenant-001 storage_gb: amount_variance=",
+        ),
+        (
+            "fct_trueup_variance.expected_amount",
+            "expected_amount is not negative",
+            "2026-09-01 tenant-001 storage_gb: expected_amount=-",
+        ),
+        (
+            "fct_variance_at_close.status",
+            "status is one of no_contract, unpriced_meter",
+            "2026-08-01 tenant-003 storage_gb: status=approved",
+        ),
+        (
+            "fct_usage_daily.usage_date",
+            "nothing after as_of",
+            "2030-01-01 tenant-001 storage_gb: usage_date=2030-01-01",
+        ),
+        (
+            "fct_expected_charges.currency",
+            "ISO 4217",
+            "2026-08-01 tenant-001 storage_gb C-1001 1: currency=US$",
+        ),
+        (
+            "fct_adjustment_ledger.entry_type, entry_type_from_amount",
+            "entry_type agrees with the sign of amount",
+            "1: entry_type=",
+        ),
+    ],
+)
+def test_injected_fault_is_named(faulty: Run, mart_columns: str, words: str, example: str) -> None:
+    assert faulty.code == 1
+    block = _failure_block(faulty, mart_columns)
+    assert words in block
+    assert example in block
+    assert "rows break it" in block
+
+
+def test_fault_run_reports_only_the_tampered_marts(faulty: Run, dataset: Dataset) -> None:
+    assert "given by --as-of" in faulty.out
+    assert "Traceback" not in faulty.out + faulty.err
+    verdicts = {
+        mart: next(line for line in faulty.out.splitlines() if line.startswith(f"  {mart} "))
+        for mart in quality.MART_KEYS
+    }
+    assert verdicts["fct_billed_charges"].endswith("passed")
+    assert verdicts["fct_post_close_deltas"].endswith("passed")
+    for mart in (
+        "fct_trueup_variance",
+        "fct_variance_at_close",
+        "fct_usage_daily",
+        "fct_expected_charges",
+        "fct_adjustment_ledger",
+    ):
+        assert verdicts[mart].endswith("FAILED"), verdicts[mart]
+    index = (faulty.docs / "index.html").read_text(encoding="utf-8")
+    assert "failed" in index and "status is one of no_contract" in index
+
+
+def test_stale_usage_fails(clean: Path, tmp_path: Path) -> None:
+    age = usage_age_days(clean)
+    run = run_check(clean, tmp_path / "docs", max_usage_age_days=age - 1)
+    assert run.code == 1
+    assert "1 expectation(s) failed" in run.out
+    block = _failure_block(run, "fct_usage_daily.usage_date")
+    assert "usage is fresh" in block and f"at most {age - 1} days before as_of" in block
+    assert "observed: " in block
+
+
+def trueup(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "trueup_tools.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_while_a_build_writes_says_so(built: Warehouse, tmp_path: Path) -> None:
+    busy = copy_of(built, tmp_path / "busy.duckdb")
+    writer = duckdb.connect(str(busy))  # holds the file like a running build
+    try:
+        result = trueup("check", "--warehouse", str(busy), "--docs-dir", str(tmp_path / "d"))
+    finally:
+        writer.close()
+    assert result.returncode == 2
+    assert "is being written by another process" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bad_input_exits_2_without_traceback(clean: Path, tmp_path: Path) -> None:
+    bad_as_of = trueup("check", "--warehouse", str(clean), "--as-of", "yesterday")
+    assert bad_as_of.returncode == 2
+    assert "Invalid --as-of 'yesterday'" in bad_as_of.stderr
+    missing = trueup("check", "--warehouse", str(tmp_path / "nothing.duckdb"))
+    assert missing.returncode == 2
+    assert "No warehouse at" in missing.stderr
+    foreign = tmp_path / "someone-elses"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    refused = trueup("check", "--warehouse", str(clean), "--docs-dir", str(foreign))
+    assert refused.returncode == 2
+    assert "was not written by `trueup check`" in refused.stderr
+    assert (foreign / "notes.txt").read_text() == "keep me"
+    for result in (bad_as_of, missing, refused):
+        assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_does_not_import_great_expectations() -> None:
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, trueup_tools.cli; "
+            "print(sorted({'great_expectations', 'pandas'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("amount", "discount", "expected"),
+    [
+        ("0.125", "0", "0.13"),
+        ("-0.125", "0", "-0.13"),
+        ("100", "12.5", "87.50"),
+        ("0.015", "50", "0.01"),
+        ("1.005", "0", "1.01"),
+    ],
+)
+def test_discount_rounds_half_away_from_zero(amount: str, discount: str, expected: str) -> None:
+    assert quality.discounted(Decimal(amount), Decimal(discount)) == Decimal(expected)
+
+
+def test_percentage_is_exact_and_empty_for_zero() -> None:
+    assert quality.percentage(Decimal("1"), Decimal("8")) == Decimal("12.5")
+    assert quality.percentage(Decimal("-1"), Decimal("3")) == Decimal("-33.3333")
+    assert quality.percentage(Decimal("2"), Decimal("30000000")) == Decimal("0.0000")
+    assert quality.percentage(Decimal("1"), Decimal("0")) is None
