@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import benchmark, build, generate, quality, summary
+from trueup_tools import benchmark, build, generate, quality, query, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quality.add_arguments(check)
     check.set_defaults(func=quality.run)
+
+    ask = sub.add_parser(
+        "query",
+        help="run a finance query of analyses/ against the warehouse (read-only)",
+        description=query.__doc__.split("\n\n")[0],
+    )
+    query.add_arguments(ask)
+    ask.set_defaults(func=query.run)
     return parser
 
 

@@ -3,6 +3,15 @@ returning the rows they promise."""
 
 from __future__ import annotations
 
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
 import pytest
 
 from conftest import Warehouse
@@ -41,26 +50,78 @@ def test_ledger_balance_adds_up(compiled: dict[str, str], built: Warehouse) -> N
     assert sum(row[3] for row in balances) == total
 
 
-def test_summary_while_a_build_writes_says_so(built: Warehouse, tmp_path) -> None:
-    import shutil
-    import subprocess
-    import sys
-
-    import duckdb
-
-    copy = tmp_path / "busy.duckdb"
+def copy_of(built: Warehouse, target: Path) -> Path:
+    """A copy of the built warehouse that another process may open."""
     built.query("checkpoint")
-    shutil.copy(built.path, copy)
-    writer = duckdb.connect(str(copy))  # holds the file like a running build
+    shutil.copy(built.path, target)
+    return target
+
+
+def trueup(*args: str, database: Path) -> subprocess.CompletedProcess:
+    """The trueup command in a subprocess, against the warehouse `database`."""
+    env = {**os.environ, "TRUEUP_DUCKDB_PATH": str(database)}
+    return subprocess.run(
+        [sys.executable, "-m", "trueup_tools.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_query_command_returns_the_analysis_rows(
+    compiled: dict[str, str], built: Warehouse, tmp_path: Path
+) -> None:
+    database = copy_of(built, tmp_path / "copy.duckdb")
+    out = tmp_path / "balance.csv"
+    result = trueup("query", "ledger_balance_by_tenant", "--csv", str(out), database=database)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = [(r["tenant_id"], Decimal(r["net_balance"])) for r in csv.DictReader(handle)]
+    expected = [(row[0], row[3]) for row in built.query(compiled["ledger_balance_by_tenant"])]
+    assert rows == expected and rows
+
+
+def test_query_command_passes_vars(built: Warehouse, tmp_path: Path) -> None:
+    database = copy_of(built, tmp_path / "copy.duckdb")
+    tenant = built.query("select min(tenant_id) from finance.fct_trueup_variance")[0][0]
+    out = tmp_path / "statement.csv"
+    result = trueup(
+        "query",
+        "tenant_trueup_statement",
+        "--var",
+        f"statement_tenant={tenant}",
+        "--csv",
+        str(out),
+        database=database,
+    )
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as handle:
+        tenants = {r["tenant_id"] for r in csv.DictReader(handle)}
+    assert tenants == {tenant}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("summary",), ("query", "variances_needing_review")],
+    ids=["summary", "query"],
+)
+def test_reading_while_a_build_writes_says_so(
+    built: Warehouse, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    busy = copy_of(built, tmp_path / "busy.duckdb")
+    writer = duckdb.connect(str(busy))  # holds the file like a running build
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "trueup_tools.cli", "summary", "--database", str(copy)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = trueup(*command, database=busy)
     finally:
         writer.close()
     assert result.returncode == 2
     assert "is being written by another process" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_unknown_query_lists_the_queries(built: Warehouse) -> None:
+    result = trueup("query", "top_secret", database=built.path)
+    assert result.returncode == 2
+    assert "unknown query 'top_secret'" in result.stderr
+    assert all(name in result.stderr for name in ANALYSES)
