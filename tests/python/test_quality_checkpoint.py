@@ -158,10 +158,11 @@ def faulty(built: Warehouse, dataset: Dataset, tmp_path_factory: pytest.TempPath
                 = ('2026-08-01'::date, 'tenant-003', 'storage_gb')
             """
         )
+        # fct_usage_daily is a view over the daily rollup: the fault goes into the rollup
         con.execute(
-            "update finance.fct_usage_daily set usage_date = ? "
+            "update intermediate.int_usage_daily_rolled_up set usage_date = ? "
             "where tenant_id = 'tenant-001' and meter = 'storage_gb' and usage_date = "
-            "(select min(usage_date) from finance.fct_usage_daily "
+            "(select min(usage_date) from intermediate.int_usage_daily_rolled_up "
             "where tenant_id = 'tenant-001' and meter = 'storage_gb')",
             [dt.date(2030, 1, 1)],
         )
