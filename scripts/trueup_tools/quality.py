@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from trueup_tools import PROJECT_DIR, quality_docs, warehouse
+from trueup_tools.billing import STATUSES
 from trueup_tools.runner import warehouse_path
 
 if TYPE_CHECKING:  # imported lazily at run time: `import great_expectations` takes seconds
@@ -72,16 +73,7 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Allowed values, from SPEC.md and the models' YAML.
-STATUSES = (
-    "no_contract",
-    "unpriced_meter",
-    "currency_mismatch",
-    "missing_billing",
-    "missing_usage",
-    "matched",
-    "auto_adjust",
-    "needs_review",
-)
+# variance statuses: STATUSES of trueup_tools.billing (the SPEC list, in precedence order)
 AGGREGATIONS = ("sum", "count", "max")
 PRICING_MODELS = ("per_unit", "graduated", "volume", "package")
 DELTA_STATUSES = ("added", "removed", "modified")
