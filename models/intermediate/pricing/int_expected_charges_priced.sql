@@ -49,10 +49,9 @@ line_quantities as (
         lines.contract_id,
         lines.contract_version,
         lines.meter,
-        case
-            when max(lines.aggregation) = 'max' then coalesce(max(usage_days.quantity), 0)
-            else coalesce(sum(usage_days.quantity), 0)
-        end as quantity
+        coalesce(
+            {{ trueup_meter_quantity('lines.aggregation', 'usage_days.quantity') }}, 0
+        ) as quantity
     from lines
     left join usage_days
         on lines.tenant_id = usage_days.tenant_id

@@ -51,10 +51,7 @@ final as (
         tenant_id,
         meter,
         unpriced_status,
-        case
-            when max(aggregation) = 'max' then max(quantity)
-            else sum(quantity)
-        end as quantity,
+        {{ trueup_meter_quantity('aggregation', 'quantity') }} as quantity,
         sum(event_count) as event_count,
         count(*) as usage_days,
         min(usage_date) as first_usage_date,

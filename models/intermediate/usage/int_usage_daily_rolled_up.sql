@@ -31,10 +31,7 @@ originals_by_day as (
         meter,
         usage_date,
         max(aggregation) as aggregation,
-        case
-            when max(aggregation) = 'max' then max(weighted_quantity)
-            else sum(weighted_quantity)
-        end as quantity,
+        {{ trueup_meter_quantity('aggregation', 'weighted_quantity') }} as quantity,
         count(*) as event_count,
         count(case when is_late then 1 end) as late_event_count,
         count(case when is_clock_skew_corrected then 1 end) as clock_skew_corrected_count

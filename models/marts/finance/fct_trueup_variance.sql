@@ -97,10 +97,7 @@ metered as (
         cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as period_start,
         tenant_id,
         meter,
-        case
-            when max(aggregation) = 'max' then max(quantity)
-            else sum(quantity)
-        end as metered_quantity
+        {{ trueup_meter_quantity('aggregation', 'quantity') }} as metered_quantity
     from usage_days
     group by cast({{ dbt.date_trunc('month', 'usage_date') }} as date), tenant_id, meter
 ),
