@@ -43,8 +43,7 @@
     )
 
     select
-        'contract ' || contract_id || ' version ' || cast(contract_version as varchar)
-        || ' meter ' || meter || ' tier ' || cast(tier as varchar) || ': ' || rule as message
+        {{ trueup_rate_card_row_label(tier=true) }} || ': ' || rule as message
     from broken
     where rule is not null
 {%- endset -%}

@@ -3,8 +3,7 @@
 {% test rate_card_versions_exist(model, contracts=ref('contracts'), meters=ref('meters')) %}
 {%- set failures -%}
     select
-        'contract ' || rates.contract_id || ' version ' || cast(rates.contract_version as varchar)
-        || ' meter ' || rates.meter || ': ' || case
+        {{ trueup_rate_card_row_label('rates.') }} || ': ' || case
             when contracts.contract_id is null then 'no such contract version in contracts.csv'
             else 'meter is not in meters.csv'
         end as message
