@@ -1,22 +1,24 @@
 {#- How an incremental usage model refreshes in this build:
-    - 'full': first build, --full-refresh, or an empty table;
-    - 'rebuild': as_of moved back (a replay) or newly landed files hold records ingested at or
-      before what was already processed (out-of-order arrival): the model is emptied by its
-      pre-hook and recomputed from every visible record, so it always equals a build from
-      scratch at this as_of;
+    - 'full': first build or --full-refresh;
+    - 'rebuild': the model's table exists but there is no state to continue from, as_of moved
+      back (a replay), or newly landed files hold records ingested at or before what was
+      already processed (out-of-order arrival): the model is emptied by its pre-hook and
+      recomputed from every visible record, so it always equals a build from scratch at this
+      as_of;
     - 'incremental': only records that became visible since the last build are processed.
-    `check_order` enables the out-of-order check (dedupe depends on arrival order); `quiet`
-    skips the log line (the pre-hook asks the same question as the model). -#}
-{% macro trueup_usage_refresh_mode(check_order=false, quiet=false) -%}
-    {%- if not is_incremental() -%}
+    `watermark` reads the state from the usage watermark (see trueup_usage_watermark_relation)
+    instead of the model's own rows; `check_order` enables the out-of-order check (dedupe depends
+    on arrival order); `quiet` skips the log line (the pre-hook asks the same question as the
+    model). -#}
+{% macro trueup_usage_refresh_mode(check_order=false, quiet=false, watermark=false) -%}
+    {%- if not execute or not is_incremental() -%}
         {{ return('full') }}
     {%- endif -%}
-    {%- set state = trueup_usage_state(this) -%}
-    {%- if not execute or not state -%}
-        {{ return('full') }}
-    {%- endif -%}
+    {%- set state = trueup_usage_model_state(watermark) -%}
     {%- set why = none -%}
-    {%- if trueup_as_of() < state.as_of -%}
+    {%- if not state -%}
+        {%- set why = "no usage watermark to continue from" -%}
+    {%- elif trueup_as_of() < state.as_of -%}
         {%- set why = "as_of " ~ trueup_as_of() ~ " is earlier than the last processed as_of "
             ~ state.as_of ~ " (a replay)" -%}
     {%- elif check_order -%}
@@ -35,8 +37,17 @@
     {%- if why is none -%}
         {{ return('incremental') }}
     {%- endif -%}
-    {%- if not quiet -%}
+    {%- if not quiet and state -%}
         {{ log("trueup: " ~ this ~ ": " ~ why ~ ": rebuilding from the loaded records", info=true) }}
     {%- endif -%}
     {{ return('rebuild') }}
+{%- endmacro %}
+
+{#- The state a usage model continues from (see trueup_usage_state): its own rows, or the usage
+    watermark's. -#}
+{% macro trueup_usage_model_state(watermark=false) -%}
+    {%- if watermark -%}
+        {{ return(trueup_usage_state(trueup_usage_watermark_relation(), 'loaded_through')) }}
+    {%- endif -%}
+    {{ return(trueup_usage_state(this)) }}
 {%- endmacro %}

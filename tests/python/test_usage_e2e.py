@@ -79,7 +79,7 @@ def table_snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
     """Full contents of every stateful usage table, bookkeeping columns included."""
     tables = [
         "staging.stg_usage__records",
-        "intermediate.int_usage_events_deduplicated",
+        "intermediate.int_usage_duplicates_identified",
         "intermediate.int_usage_daily_rolled_up",
         "ops.usage_quarantine",
         "finance.fct_usage_daily",
@@ -138,8 +138,10 @@ def test_conservation_per_file_matches_truth(built: Warehouse, dataset: Dataset)
     )
     accepted = dict(
         built.query(
-            "select source_file, count(*) from intermediate.int_usage_events_deduplicated "
-            "where not is_duplicate group by 1"
+            "select source_file, count(*) from intermediate.int_usage_records_classified as r "
+            "where quarantine_reason is null and not exists (select 1 from "
+            "intermediate.int_usage_duplicates_identified as d where d.source_file = "
+            "r.source_file and d.line_number = r.line_number) group by 1"
         )
     )
     duplicates = dict(

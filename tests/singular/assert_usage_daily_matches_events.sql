@@ -1,12 +1,19 @@
 {#-
-    The incrementally maintained daily rollup equals a rollup recomputed from the deduplicated
-    events: catches any drift of the incremental fold (quantities, counts, vanished days).
+    The incrementally maintained daily rollup equals a rollup recomputed from every visible
+    usable record and the removed copies: catches any drift of the incremental fold
+    (quantities, counts, vanished days).
 -#}
 
 with
 
-events as (
-    select * from {{ ref('int_usage_events_deduplicated') }}
+usable as (
+    select * from {{ ref('int_usage_records_classified') }}
+    where quarantine_reason is null
+        and ingested_at <= {{ trueup_as_of_sql() }}
+),
+
+removed as (
+    select * from {{ ref('int_usage_duplicates_identified') }}
 ),
 
 originals as (
@@ -21,20 +28,24 @@ originals as (
         count(*) as event_count,
         count(case when is_late then 1 end) as late_event_count,
         count(case when is_clock_skew_corrected then 1 end) as clock_skew_corrected_count
-    from events
-    where not is_duplicate
+    from usable
+    where not exists (
+            select 1
+            from removed
+            where removed.source_file = usable.source_file
+                and removed.line_number = usable.line_number
+        )
     group by tenant_id, meter, usage_date
 ),
 
 duplicates as (
     select
-        original_tenant_id as tenant_id,
-        original_meter as meter,
-        original_usage_date as usage_date,
+        winner_tenant_id as tenant_id,
+        winner_meter as meter,
+        winner_usage_date as usage_date,
         count(*) as duplicate_count
-    from events
-    where is_duplicate
-    group by original_tenant_id, original_meter, original_usage_date
+    from removed
+    group by winner_tenant_id, winner_meter, winner_usage_date
 ),
 
 recomputed as (

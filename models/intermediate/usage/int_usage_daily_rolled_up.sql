@@ -1,8 +1,10 @@
 {#-
-    Usage per tenant × meter × usage_date, kept incrementally: a build folds in only the events
-    processed since its last refresh (new originals add to their day; new duplicates count on
-    their original's day) and rewrites just the days they touch. When the event table was
-    rebuilt since (a replay or out-of-order arrival), the rollup is recomputed in full.
+    Usage per tenant × meter × usage_date, kept incrementally, and the usage watermark: a build
+    folds in the batch of usable records that became visible since the watermark (originals add
+    to their day; removed duplicates count on their winner's day) and rewrites just the days they
+    touch. A replay or an out-of-order arrival recomputes it from every visible record.
+    The watermark is the latest as_of (processed_as_of) and staging load (loaded_through) folded
+    in; int_usage_duplicates_identified reads it too, so both process the same batch.
 -#}
 {{
     config(
@@ -10,19 +12,46 @@
         incremental_strategy='merge',
         unique_key=['tenant_id', 'meter', 'usage_date'],
         on_schema_change='fail',
-        pre_hook="{{ trueup_usage_daily_reset_hook(ref('int_usage_events_deduplicated')) }}",
+        pre_hook="{{ trueup_usage_reset_hook(check_order=true, watermark=true) }}",
     )
 }}
 
-{%- set refresh = trueup_usage_daily_refresh(ref('int_usage_events_deduplicated')) %}
+{%- set mode = trueup_usage_refresh_mode(check_order=true, watermark=true) -%}
+{%- set state = trueup_usage_model_state(watermark=true) if mode == 'incremental' else {} -%}
+
+-- depends_on: {{ ref('stg_usage__records') }}
 
 with
 
-events as (
-    select * from {{ ref('int_usage_events_deduplicated') }}
-    {%- if refresh.mode == 'incremental' %}
-    where processed_at > cast('{{ refresh.watermark }}' as timestamp)
+pending as (
+    {{ trueup_usage_pending_records(
+        ref('int_usage_records_classified'), mode, state, 'quarantine_reason is null'
+    ) }}
+),
+
+removed as (
+    -- the batch's removed copies (after a full build or a rebuild, all of them)
+    select removed.*
+    from {{ ref('int_usage_duplicates_identified') }} as removed
+    {%- if mode == 'incremental' %}
+    where exists (
+        select 1
+        from pending
+        where pending.source_file = removed.source_file
+            and pending.line_number = removed.line_number
+    )
     {%- endif %}
+),
+
+originals as (
+    select pending.*
+    from pending
+    where not exists (
+        select 1
+        from removed
+        where removed.source_file = pending.source_file
+            and removed.line_number = pending.line_number
+    )
 ),
 
 originals_by_day as (
@@ -35,20 +64,18 @@ originals_by_day as (
         count(*) as event_count,
         count(case when is_late then 1 end) as late_event_count,
         count(case when is_clock_skew_corrected then 1 end) as clock_skew_corrected_count
-    from events
-    where not is_duplicate
+    from originals
     group by tenant_id, meter, usage_date
 ),
 
 duplicates_by_day as (
     select
-        original_tenant_id as tenant_id,
-        original_meter as meter,
-        original_usage_date as usage_date,
+        winner_tenant_id as tenant_id,
+        winner_meter as meter,
+        winner_usage_date as usage_date,
         count(*) as duplicate_count
-    from events
-    where is_duplicate
-    group by original_tenant_id, original_meter, original_usage_date
+    from removed
+    group by winner_tenant_id, winner_meter, winner_usage_date
 ),
 
 changes as (
@@ -69,7 +96,7 @@ changes as (
         and originals_by_day.usage_date = duplicates_by_day.usage_date
 ),
 
-{% if refresh.mode == 'incremental' %}
+{% if mode == 'incremental' %}
 combined as (
     select
         changes.tenant_id,
@@ -109,7 +136,8 @@ final as (
         cast(duplicate_count as bigint) as duplicate_count,
         cast(late_event_count as bigint) as late_event_count,
         cast(clock_skew_corrected_count as bigint) as clock_skew_corrected_count,
-        (select max(events.processed_at) from events) as refreshed_through
+        {{ trueup_as_of_sql() }} as processed_as_of,
+        (select max(pending.loaded_at) from pending) as loaded_through
     from combined
 )
 

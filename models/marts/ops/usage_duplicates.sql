@@ -3,8 +3,8 @@
 
 with
 
-events as (
-    select * from {{ ref('int_usage_events_deduplicated') }}
+removed as (
+    select * from {{ ref('int_usage_duplicates_identified') }}
 ),
 
 final as (
@@ -13,15 +13,14 @@ final as (
         line_number,
         producer,
         event_id,
-        original_source_file as winner_source_file,
-        original_line_number as winner_line_number,
+        winner_source_file,
+        winner_line_number,
         is_conflicting,
-        original_tenant_id as tenant_id,
-        original_meter as meter,
-        original_usage_date as usage_date,
+        winner_tenant_id as tenant_id,
+        winner_meter as meter,
+        winner_usage_date as usage_date,
         ingested_at
-    from events
-    where is_duplicate
+    from removed
 )
 
 select * from final

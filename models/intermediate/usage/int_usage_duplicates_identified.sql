@@ -1,23 +1,25 @@
 {#-
-    Every usable, visible usage record, once, marked original or duplicate.
+    Every removed duplicate copy of a usage event, with the copy that won. Every other usable,
+    visible record is an original and is not stored here (its own staging row says all).
     Dedupe key (producer, event_id). Copies of a key are taken in order of
     (ingested_at, source_file, line_number): the first is an original; a later copy is a
     duplicate of the current original when it arrives within dedupe_horizon_days of it
     (inclusive), else it starts a new original.
-    Incremental: only records that became visible since the last build are processed; the
-    only history read is the latest original of the keys they touch, within the horizon.
+    Incremental: the batch is the records that became visible since the usage watermark
+    (int_usage_daily_rolled_up's, which folds the same batch in afterwards); the only history
+    read is the earlier copies of the batch's keys within the horizon.
 -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ trueup_usage_reset_hook(check_order=true) }}",
+        pre_hook="{{ trueup_usage_reset_hook(check_order=true, watermark=true) }}",
     )
 }}
 
-{%- set mode = trueup_usage_refresh_mode(check_order=true) -%}
-{%- set state = trueup_usage_state(this) if mode == 'incremental' else {} -%}
+{%- set mode = trueup_usage_refresh_mode(check_order=true, watermark=true) -%}
+{%- set state = trueup_usage_model_state(watermark=true) if mode == 'incremental' else {} -%}
 {%- set horizon_days = trueup_int_var('dedupe_horizon_days') -%}
 {%- set copy_columns = [
     'producer', 'event_id', 'source_file', 'line_number', 'tenant_id', 'meter', 'usage_date',
@@ -40,35 +42,49 @@ pending_keys as (
     from pending
 ),
 
-prior_originals as (
-    -- the latest original of each pending key that can still absorb a copy
+earlier_copies as (
+    -- usable copies of the batch's keys that earlier builds processed, within the horizon
     select
         {%- for column in copy_columns %}
         processed.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ this }} as processed
+    from {{ ref('int_usage_records_classified') }} as processed
     inner join pending_keys
         on processed.producer = pending_keys.producer
         and processed.event_id = pending_keys.event_id
-    where not processed.is_duplicate
+    where processed.quarantine_reason is null
+        and processed.ingested_at <= cast('{{ state.as_of }}' as timestamp)
+        and processed.loaded_at <= cast('{{ state.loaded_at }}' as timestamp)
         and processed.ingested_at >= (
             select {{ dbt.dateadd('day', -horizon_days, 'min(ingested_at)') }} from pending
         )
+),
+
+earlier_originals as (
+    -- the current original of each key: its latest copy that was not removed
+    select earlier_copies.*
+    from earlier_copies
+    where not exists (
+        select 1
+        from {{ this }} as removed
+        where removed.source_file = earlier_copies.source_file
+            and removed.line_number = earlier_copies.line_number
+    )
     qualify row_number() over (
-        partition by processed.producer, processed.event_id
-        order by processed.ingested_at desc, processed.source_file desc,
-            processed.line_number desc
+        partition by earlier_copies.producer, earlier_copies.event_id
+        order by earlier_copies.ingested_at desc, earlier_copies.source_file desc,
+            earlier_copies.line_number desc
     ) = 1
 ),
 {% endif %}
 
 copies as (
-    select {{ copy_columns | join(', ') }}, false as is_prior
+    select {{ copy_columns | join(', ') }}, false as is_earlier
     from pending
     {% if mode == 'incremental' %}
     union all
-    select {{ copy_columns | join(', ') }}, true as is_prior
-    from prior_originals
+    select {{ copy_columns | join(', ') }}, true as is_earlier
+    from earlier_originals
     {% endif %}
 ),
 
@@ -137,27 +153,30 @@ copy_chain as (
     )
 ),
 
-winners as (
+removed as (
     select
-        copy_chain.producer,
-        copy_chain.event_id,
+        this_copy.producer,
+        this_copy.event_id,
         this_copy.source_file,
         this_copy.line_number,
-        this_copy.is_prior,
-        copy_chain.original_copy_number <> copy_chain.copy_number as is_duplicate,
-        original.source_file as original_source_file,
-        original.line_number as original_line_number,
-        original.tenant_id as original_tenant_id,
-        original.meter as original_meter,
-        original.usage_date as original_usage_date,
+        this_copy.tenant_id,
+        this_copy.meter,
+        this_copy.usage_date,
+        this_copy.ingested_at,
+        original.source_file as winner_source_file,
+        original.line_number as winner_line_number,
+        original.tenant_id as winner_tenant_id,
+        original.meter as winner_meter,
+        original.usage_date as winner_usage_date,
         -- a conflicting duplicate says something else than its original
-        (
+        coalesce(
             this_copy.tenant_id <> original.tenant_id
             or this_copy.meter <> original.meter
-            or this_copy.quantity is distinct from original.quantity
+            or {{ trueup_is_different('this_copy.quantity', 'original.quantity') }}
             or this_copy.event_ts <> original.event_ts
-            or this_copy.sample_rate <> original.sample_rate
-        ) as differs_from_original
+            or this_copy.sample_rate <> original.sample_rate,
+            false
+        ) as is_conflicting
     from copy_chain
     inner join repeated_copies as this_copy
         on copy_chain.producer = this_copy.producer
@@ -167,41 +186,25 @@ winners as (
         on copy_chain.producer = original.producer
         and copy_chain.event_id = original.event_id
         and copy_chain.original_copy_number = original.copy_number
+    where copy_chain.original_copy_number <> copy_chain.copy_number
+        and not this_copy.is_earlier
 ),
 
 final as (
     select
-        pending.producer,
-        pending.event_id,
-        pending.source_file,
-        pending.line_number,
-        pending.tenant_id,
-        pending.meter,
-        pending.aggregation,
-        pending.quantity,
-        pending.sample_rate,
-        pending.weighted_quantity,
-        pending.event_ts,
-        pending.event_at,
-        pending.usage_date,
-        pending.ingested_at,
-        coalesce(winners.is_duplicate, false) as is_duplicate,
-        coalesce(winners.original_source_file, pending.source_file) as original_source_file,
-        coalesce(winners.original_line_number, pending.line_number) as original_line_number,
-        coalesce(winners.original_tenant_id, pending.tenant_id) as original_tenant_id,
-        coalesce(winners.original_meter, pending.meter) as original_meter,
-        coalesce(winners.original_usage_date, pending.usage_date) as original_usage_date,
-        coalesce(winners.is_duplicate and winners.differs_from_original, false) as is_conflicting,
-        pending.is_late,
-        pending.is_clock_skew_corrected,
-        pending.loaded_at,
+        removed.*,
         {{ trueup_as_of_sql() }} as processed_as_of,
         {{ trueup_run_stamp_sql() }} as processed_at
-    from pending
-    left join winners
-        on pending.source_file = winners.source_file
-        and pending.line_number = winners.line_number
-        and not winners.is_prior
+    from removed
+    {%- if mode == 'incremental' %}
+    -- a build that stopped after this model already removed some of the batch's copies
+    where not exists (
+        select 1
+        from {{ this }} as already_removed
+        where already_removed.source_file = removed.source_file
+            and already_removed.line_number = removed.line_number
+    )
+    {%- endif %}
 )
 
 select * from final
