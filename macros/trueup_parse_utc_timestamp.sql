@@ -5,18 +5,27 @@
 {%- endmacro %}
 
 {% macro duckdb__trueup_parse_utc_timestamp(text) -%}
-    case
-        when regexp_full_match(
-            {{ text }},
-            '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?'
-            || '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?'
-        )
-            then timezone('UTC', try_cast(
-                case
-                    when regexp_matches({{ text }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                        then {{ text }}
-                    else {{ text }} || '+00:00'
-                end as timestamptz
-            ))
-    end
+    coalesce(
+        -- fast path for the canonical shape YYYY-MM-DDTHH:MM:SS.f{1,6}Z: strptime reads it about
+        -- three times faster than the general path (the pattern fixes every separator, strptime
+        -- checks the digits and the calendar); anything else takes the general path
+        case
+            when {{ text }} like '____-__-__T__:__:__._%Z' and length({{ text }}) <= 27
+                then try_strptime({{ text }}, '%Y-%m-%dT%H:%M:%S.%fZ')
+        end,
+        case
+            when regexp_full_match(
+                {{ text }},
+                '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?'
+                || '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?'
+            )
+                then timezone('UTC', try_cast(
+                    case
+                        when regexp_matches({{ text }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                            then {{ text }}
+                        else {{ text }} || '+00:00'
+                    end as timestamptz
+                ))
+        end
+    )
 {%- endmacro %}

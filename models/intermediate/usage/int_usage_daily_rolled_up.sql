@@ -19,8 +19,6 @@
 {%- set mode = trueup_usage_refresh_mode(check_order=true, watermark=true) -%}
 {%- set state = trueup_usage_model_state(watermark=true) if mode == 'incremental' else {} -%}
 
--- depends_on: {{ ref('stg_usage__records') }}
-
 with
 
 pending as (
@@ -46,12 +44,10 @@ removed as (
 originals as (
     select pending.*
     from pending
-    where not exists (
-        select 1
-        from removed
-        where removed.source_file = pending.source_file
-            and removed.line_number = pending.line_number
-    )
+    left join removed
+        on pending.source_file = removed.source_file
+        and pending.line_number = removed.line_number
+    where removed.source_file is null
 ),
 
 originals_by_day as (
@@ -125,20 +121,28 @@ combined as (
     ),
 {% endif %}
 
+loads as (
+    -- every load so far: records loaded but not yet visible are still ahead of the
+    -- watermark's as_of, so a later batch takes them by their ingested_at
+    select max(loaded_at) as loaded_through
+    from {{ ref('stg_usage__records') }}
+),
+
 final as (
     select
-        tenant_id,
-        meter,
-        usage_date,
-        aggregation,
-        cast(quantity as decimal(38, 9)) as quantity,
-        cast(event_count as bigint) as event_count,
-        cast(duplicate_count as bigint) as duplicate_count,
-        cast(late_event_count as bigint) as late_event_count,
-        cast(clock_skew_corrected_count as bigint) as clock_skew_corrected_count,
+        combined.tenant_id,
+        combined.meter,
+        combined.usage_date,
+        combined.aggregation,
+        cast(combined.quantity as decimal(38, 9)) as quantity,
+        cast(combined.event_count as bigint) as event_count,
+        cast(combined.duplicate_count as bigint) as duplicate_count,
+        cast(combined.late_event_count as bigint) as late_event_count,
+        cast(combined.clock_skew_corrected_count as bigint) as clock_skew_corrected_count,
         {{ trueup_as_of_sql() }} as processed_as_of,
-        (select max(pending.loaded_at) from pending) as loaded_through
+        loads.loaded_through
     from combined
+    cross join loads
 )
 
 select * from final

@@ -26,17 +26,19 @@
     'ingested_at', 'quantity', 'event_ts', 'sample_rate',
 ] %}
 
+{%- set pending_sql = trueup_usage_pending_records(
+    ref('int_usage_records_classified'), mode, state, 'quarantine_reason is null'
+) -%}
+
 -- depends_on: {{ ref('stg_usage__records') }}
 
 with
 
+{% if mode == 'incremental' %}
 pending as (
-    {{ trueup_usage_pending_records(
-        ref('int_usage_records_classified'), mode, state, 'quarantine_reason is null'
-    ) }}
+    {{ pending_sql }}
 ),
 
-{% if mode == 'incremental' %}
 pending_keys as (
     select distinct producer, event_id
     from pending
@@ -52,12 +54,13 @@ earlier_copies as (
     inner join pending_keys
         on processed.producer = pending_keys.producer
         and processed.event_id = pending_keys.event_id
+    -- every batch record was ingested after the watermark's as_of (an earlier one would be an
+    -- out-of-order arrival, which rebuilds), so a literal window bounds the scan
     where processed.quarantine_reason is null
+        and processed.ingested_at >= {{ dbt.dateadd(
+            'day', -horizon_days, "cast('" ~ state.as_of ~ "' as timestamp)") }}
         and processed.ingested_at <= cast('{{ state.as_of }}' as timestamp)
         and processed.loaded_at <= cast('{{ state.loaded_at }}' as timestamp)
-        and processed.ingested_at >= (
-            select {{ dbt.dateadd('day', -horizon_days, 'min(ingested_at)') }} from pending
-        )
 ),
 
 earlier_originals as (
@@ -78,36 +81,61 @@ earlier_originals as (
 ),
 {% endif %}
 
-copies as (
+{#- the copies to dedupe; read twice below, each time straight from the source (a CTE read
+    twice would be materialized: all usable records, at a full build) -#}
+{%- set copies_sql -%}
+    {%- if mode == 'incremental' %}
     select {{ copy_columns | join(', ') }}, false as is_earlier
     from pending
-    {% if mode == 'incremental' %}
     union all
     select {{ copy_columns | join(', ') }}, true as is_earlier
     from earlier_originals
-    {% endif %}
+    {%- else %}
+    select {{ copy_columns | join(', ') }}, false as is_earlier
+    from ({{ pending_sql }}) as pending
+    {%- endif %}
+{%- endset %}
+
+repeated_hashes as (
+    -- keys that may have several copies: grouping a 64-bit hash is much cheaper than grouping
+    -- the key strings of every record
+    select {{ trueup_key_hash(['producer', 'event_id']) }} as key_hash
+    from ({{ copies_sql }}) as copies
+    group by key_hash
+    having count(*) > 1
+),
+
+candidate_copies as (
+    select copies.*
+    from ({{ copies_sql }}) as copies
+    inner join repeated_hashes
+        on {{ trueup_key_hash(['copies.producer', 'copies.event_id']) }}
+        = repeated_hashes.key_hash
 ),
 
 repeated_keys as (
     select
         producer,
         event_id
-    from copies
+    from candidate_copies
     group by producer, event_id
     having count(*) > 1
 ),
 
 repeated_copies as (
     select
-        copies.*,
+        candidate_copies.*,
         row_number() over (
-            partition by copies.producer, copies.event_id
-            order by copies.ingested_at, copies.source_file, copies.line_number
+            partition by candidate_copies.producer, candidate_copies.event_id
+            order by
+                candidate_copies.ingested_at,
+                candidate_copies.source_file,
+                candidate_copies.line_number
         ) as copy_number
-    from copies
+    from candidate_copies
     inner join repeated_keys
-        on copies.producer = repeated_keys.producer
-        and copies.event_id = repeated_keys.event_id
+        on candidate_copies.producer = repeated_keys.producer
+        and candidate_copies.event_id = repeated_keys.event_id
 ),
 
 copy_chain as (
