@@ -18,24 +18,39 @@ meters as (
     select * from {{ ref('meters') }}
 ),
 
+checked as (
+    select
+        *,
+        case
+            when source_file like '%.parquet' then 'parquet'
+            when source_file like '%.jsonl.gz' then 'jsonl.gz'
+            else 'jsonl'
+        end as source_format,
+        record_shape = 'malformed' as is_malformed,
+        coalesce(quantity >= 0, false) as is_quantity_valid,
+        event_ts is not null and ingested_at is not null as is_timestamp_valid,
+        coalesce(sample_rate > 0 and sample_rate <= 1, false) as is_sample_rate_valid
+    from records
+),
+
 classified as (
     select
-        records.*,
+        checked.*,
         meters.aggregation,
         case
-            when records.is_malformed then 'malformed_record'
-            when not records.is_supported_schema then 'unsupported_schema'
-            when records.event_id is null or records.producer is null then 'missing_event_id'
-            when records.tenant_id is null then 'missing_tenant'
+            when checked.is_malformed then 'malformed_record'
+            when not checked.is_supported_schema then 'unsupported_schema'
+            when checked.event_id is null or checked.producer is null then 'missing_event_id'
+            when checked.tenant_id is null then 'missing_tenant'
             when meters.meter is null then 'unknown_meter'
-            when records.has_quantity and not records.is_quantity_valid then 'invalid_quantity'
-            when not records.has_quantity and meters.aggregation <> 'count'
+            when checked.has_quantity and not checked.is_quantity_valid then 'invalid_quantity'
+            when not checked.has_quantity and meters.aggregation <> 'count'
                 then 'invalid_quantity'
-            when not records.is_timestamp_valid then 'invalid_timestamp'
-            when not records.is_sample_rate_valid then 'invalid_sample_rate'
+            when not checked.is_timestamp_valid then 'invalid_timestamp'
+            when not checked.is_sample_rate_valid then 'invalid_sample_rate'
         end as quarantine_reason
-    from records
-    left join meters on records.meter = meters.meter
+    from checked
+    left join meters on checked.meter = meters.meter
 ),
 
 canonical as (

@@ -166,10 +166,12 @@ typed as (
 ),
 
 final as (
+    -- only what cannot be derived again: the format follows from the file name, and the
+    -- checks from the typed fields (int_usage_records_classified); every stored column costs
+    -- write time on each record
     select
         source_file,
         line_number,
-        source_format,
         record_shape,
         producer,
         event_id,
@@ -179,12 +181,8 @@ final as (
         sample_rate,
         event_ts,
         ingested_at,
-        record_shape = 'malformed' as is_malformed,
         is_supported_schema,
         has_quantity,
-        quantity is not null and quantity >= 0 as is_quantity_valid,
-        event_ts is not null and ingested_at is not null as is_timestamp_valid,
-        sample_rate is not null and sample_rate > 0 and sample_rate <= 1 as is_sample_rate_valid,
         case
             when not {{ trueup_usage_record_is_clean(known_meters) }} then raw_record
         end as raw_record,
