@@ -204,6 +204,23 @@ def test_replay_reproduces_what_was_known_then(
     assert daily_from_warehouse(fresh_warehouse) == daily_from_truth_csv(dataset)
 
 
+def test_lost_watermark_rebuilds_the_duplicates(
+    built: Warehouse, dataset: Dataset, fresh_warehouse: Warehouse
+) -> None:
+    # the removed copies are kept by the batch the rollup's watermark defines: without the
+    # rollup there is no watermark, and the duplicates must be recomputed, not appended again
+    earlier = datetime.fromisoformat(dataset.as_of) - timedelta(days=20)
+    fresh_warehouse.build(earlier.isoformat(sep=" "))
+    removed_before = fresh_warehouse.query(
+        "select count(*) from intermediate.int_usage_duplicates_identified"
+    )[0][0]
+    assert removed_before > 0
+    fresh_warehouse.query("drop view finance.fct_usage_daily")
+    fresh_warehouse.query("drop table intermediate.int_usage_daily_rolled_up")
+    fresh_warehouse.build(dataset.as_of)
+    assert outputs(fresh_warehouse) == outputs(built)
+
+
 def test_out_of_order_file_is_absorbed(dataset: Dataset, tmp_path: Path) -> None:
     landing = tmp_path / "landing"
     shutil.copytree(dataset.landing, landing)
