@@ -96,17 +96,21 @@
         event_ts,
         ingested_at,
         sample_rate,
+        -- the row as landed, rebuilt from its own columns only where it is needed: packing
+        -- every row into a struct up front costs about as much as the typing
         case
             when not {{ trueup_usage_record_is_clean(known_meters) }}
-                then regexp_replace(
-                    to_json(landed_row),
-                    ',"file_row_number":[0-9]+,"filename":"([^"\\]|\\.)*"}$',
-                    '}'
-                )
+                then cast(to_json(struct_pack(
+                    {%- for name in c %}
+                    {{ adapter.quote(name) }} := landed__{{ loop.index }}{{ ',' if not loop.last }}
+                    {%- endfor %}
+                )) as varchar)
         end as raw_record
     from (
         select
-            landed_row,
+            {%- for name in c %}
+            landed_row.{{ adapter.quote(name) }} as landed__{{ loop.index }},
+            {%- endfor %}
             substr(landed_row.filename, {{ (trueup_landing_path() ~ '/') | length + 1 }})
             as source_file,
             cast(landed_row.file_row_number + 1 as bigint) as line_number,
