@@ -16,8 +16,8 @@
     )
 }}
 
-{%- set mode = trueup_usage_refresh_mode(check_order=true, watermark=true) -%}
-{%- set state = trueup_usage_model_state(watermark=true) if mode == 'incremental' else {} -%}
+{%- set refresh = trueup_usage_refresh(check_order=true, watermark=true) -%}
+{%- set mode, state = refresh.mode, refresh.state -%}
 
 with
 

@@ -18,8 +18,8 @@
     )
 }}
 
-{%- set mode = trueup_usage_refresh_mode(check_order=true, watermark=true) -%}
-{%- set state = trueup_usage_model_state(watermark=true) if mode == 'incremental' else {} -%}
+{%- set refresh = trueup_usage_refresh(check_order=true, watermark=true) -%}
+{%- set mode, state = refresh.mode, refresh.state -%}
 {%- set horizon_days = trueup_int_var('dedupe_horizon_days') -%}
 {%- set copy_columns = [
     'producer', 'event_id', 'source_file', 'line_number', 'tenant_id', 'meter', 'usage_date',

@@ -11,8 +11,8 @@
     )
 }}
 
-{%- set mode = trueup_usage_refresh_mode() -%}
-{%- set state = trueup_usage_state(this) if mode == 'incremental' else {} -%}
+{%- set refresh = trueup_usage_refresh() -%}
+{%- set mode, state = refresh.mode, refresh.state -%}
 
 with
 

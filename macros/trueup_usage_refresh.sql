@@ -1,4 +1,6 @@
-{#- How an incremental usage model refreshes in this build:
+{#- How an incremental usage model refreshes in this build, and the state it continues from:
+    returns {'mode': mode, 'state': state}, state being trueup_usage_state's dict in
+    'incremental' mode and {} otherwise. Modes:
     - 'full': first build or --full-refresh;
     - 'rebuild': the model's table exists but there is no state to continue from, as_of moved
       back (a replay), or newly landed files hold records ingested at or before what was
@@ -10,11 +12,15 @@
     instead of the model's own rows; `check_order` enables the out-of-order check (dedupe depends
     on arrival order); `quiet` skips the log line (the pre-hook asks the same question as the
     model). -#}
-{% macro trueup_usage_refresh_mode(check_order=false, quiet=false, watermark=false) -%}
+{% macro trueup_usage_refresh(check_order=false, quiet=false, watermark=false) -%}
     {%- if not execute or not is_incremental() -%}
-        {{ return('full') }}
+        {{ return({'mode': 'full', 'state': {}}) }}
     {%- endif -%}
-    {%- set state = trueup_usage_model_state(watermark) -%}
+    {%- if watermark -%}
+        {%- set state = trueup_usage_state(trueup_usage_watermark_relation(), 'loaded_through') -%}
+    {%- else -%}
+        {%- set state = trueup_usage_state(this) -%}
+    {%- endif -%}
     {%- set why = none -%}
     {%- if not state -%}
         {%- set why = "no usage watermark to continue from" -%}
@@ -35,19 +41,10 @@
         {%- endif -%}
     {%- endif -%}
     {%- if why is none -%}
-        {{ return('incremental') }}
+        {{ return({'mode': 'incremental', 'state': state}) }}
     {%- endif -%}
     {%- if not quiet and state -%}
         {{ log("trueup: " ~ this ~ ": " ~ why ~ ": rebuilding from the loaded records", info=true) }}
     {%- endif -%}
-    {{ return('rebuild') }}
-{%- endmacro %}
-
-{#- The state a usage model continues from (see trueup_usage_state): its own rows, or the usage
-    watermark's. -#}
-{% macro trueup_usage_model_state(watermark=false) -%}
-    {%- if watermark -%}
-        {{ return(trueup_usage_state(trueup_usage_watermark_relation(), 'loaded_through')) }}
-    {%- endif -%}
-    {{ return(trueup_usage_state(this)) }}
+    {{ return({'mode': 'rebuild', 'state': {}}) }}
 {%- endmacro %}
