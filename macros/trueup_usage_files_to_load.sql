@@ -30,11 +30,7 @@
         select
             path,
             substr(path, {{ prefix_length + 1 }}) as source_file,
-            case
-                when path like '%.jsonl.gz' then 'jsonl.gz'
-                when path like '%.jsonl' then 'jsonl'
-                else 'parquet'
-            end as source_format
+            {{ trueup_usage_file_format('path') }} as source_format
         from landed
         {%- if loaded_relation is not none %}
         where substr(path, {{ prefix_length + 1 }}) not in (

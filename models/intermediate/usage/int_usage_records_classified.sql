@@ -21,11 +21,7 @@ meters as (
 checked as (
     select
         *,
-        case
-            when source_file like '%.parquet' then 'parquet'
-            when source_file like '%.jsonl.gz' then 'jsonl.gz'
-            else 'jsonl'
-        end as source_format,
+        {{ trueup_usage_file_format('source_file') }} as source_format,
         record_shape = 'malformed' as is_malformed,
         coalesce(quantity >= 0, false) as is_quantity_valid,
         event_ts is not null and ingested_at is not null as is_timestamp_valid,
