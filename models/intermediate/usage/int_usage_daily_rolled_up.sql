@@ -123,9 +123,18 @@ combined as (
 
 loads as (
     -- every load so far: records loaded but not yet visible are still ahead of the
-    -- watermark's as_of, so a later batch takes them by their ingested_at
-    select max(loaded_at) as loaded_through
+    -- watermark's as_of, so a later batch takes them by their ingested_at; incrementally
+    -- only loads after the watermark's can be newer (a range the scan prunes by)
+    select
+        {% if mode == 'incremental' -%}
+            coalesce(max(loaded_at), cast('{{ state.loaded_at }}' as timestamp))
+        {%- else -%}
+            max(loaded_at)
+        {%- endif %} as loaded_through
     from {{ ref('stg_usage__records') }}
+    {%- if mode == 'incremental' %}
+    where loaded_at > cast('{{ state.loaded_at }}' as timestamp)
+    {%- endif %}
 ),
 
 final as (
