@@ -2,7 +2,7 @@
     no such column. `columns` maps the file's column names to their types. -#}
 {% macro trueup_parquet_text(column, columns) -%}
     {%- if column in columns -%}
-        nullif(trim(cast(landed_row.{{ adapter.quote(column) }} as varchar)), '')
+        {{ trueup_trimmed_text('cast(landed_row.' ~ adapter.quote(column) ~ ' as varchar)') }}
     {%- else -%}
         cast(null as varchar)
     {%- endif -%}

@@ -8,7 +8,7 @@
     {%- elif base == 'TIMESTAMP WITH TIME ZONE' -%}
         timezone('UTC', {{ expression }})
     {%- elif base == 'VARCHAR' -%}
-        {{ trueup_parse_utc_timestamp('trim(' ~ expression ~ ')') }}
+        {{ trueup_parse_utc_timestamp(trueup_trimmed_text(expression)) }}
     {%- else -%}
         cast(null as timestamp)
     {%- endif -%}

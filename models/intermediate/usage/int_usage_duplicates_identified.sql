@@ -26,41 +26,49 @@
     'ingested_at', 'quantity', 'event_ts', 'sample_rate',
 ] %}
 
-{%- set pending_sql = trueup_usage_pending_records(
-    ref('int_usage_records_classified'), mode, state, 'quarantine_reason is null'
-) -%}
-
--- depends_on: {{ ref('stg_usage__records') }}
+{%- set staged = ref('stg_usage__records') -%}
+{%- set classified_staging = '(' ~ trueup_usage_classified_records(staged) ~ ') as classified' -%}
 
 with
 
 {% if mode == 'incremental' %}
 pending as (
-    {{ pending_sql }}
+    {{ trueup_usage_pending_records(classified_staging, mode, state, 'quarantine_reason is null') }}
 ),
 
 pending_keys as (
-    select distinct producer, event_id
+    select distinct
+        producer,
+        event_id,
+        key_hash
     from pending
 ),
 
-earlier_copies as (
-    -- usable copies of the batch's keys that earlier builds processed, within the horizon
-    select
-        {%- for column in copy_columns %}
-        processed.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ ref('int_usage_records_classified') }} as processed
-    inner join pending_keys
-        on processed.producer = pending_keys.producer
-        and processed.event_id = pending_keys.event_id
-    -- every batch record was ingested after the watermark's as_of (an earlier one would be an
+earlier_records as (
+    -- staged records with a batch key's hash that earlier builds processed, within the
+    -- horizon: the scan matches one 64-bit column, and only the matches are classified.
+    -- Every batch record was ingested after the watermark's as_of (an earlier one would be an
     -- out-of-order arrival, which rebuilds), so a literal window bounds the scan
-    where processed.quarantine_reason is null
+    select processed.*
+    from {{ staged }} as processed
+    where processed.key_hash in (select pending_keys.key_hash from pending_keys)
         and processed.ingested_at >= {{ dbt.dateadd(
             'day', -horizon_days, "cast('" ~ state.as_of ~ "' as timestamp)") }}
         and processed.ingested_at <= cast('{{ state.as_of }}' as timestamp)
         and processed.loaded_at <= cast('{{ state.loaded_at }}' as timestamp)
+),
+
+earlier_copies as (
+    -- the usable ones among them, of the batch's keys themselves (not just their hashes)
+    select
+        {%- for column in copy_columns %}
+        earlier.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from ({{ trueup_usage_classified_records('earlier_records') }}) as earlier
+    inner join pending_keys
+        on earlier.producer = pending_keys.producer
+        and earlier.event_id = pending_keys.event_id
+    where earlier.quarantine_reason is null
 ),
 
 earlier_originals as (
@@ -79,39 +87,45 @@ earlier_originals as (
             earlier_copies.line_number desc
     ) = 1
 ),
-{% endif %}
 
-{#- the copies to dedupe; read twice below, each time straight from the source (a CTE read
-    twice would be materialized: all usable records, at a full build) -#}
-{%- set copies_sql -%}
-    {%- if mode == 'incremental' %}
+candidate_copies as (
+    -- a batch is small: every copy of it and every earlier original of its keys
     select {{ copy_columns | join(', ') }}, false as is_earlier
     from pending
     union all
     select {{ copy_columns | join(', ') }}, true as is_earlier
     from earlier_originals
-    {%- else %}
-    select {{ copy_columns | join(', ') }}, false as is_earlier
-    from ({{ pending_sql }}) as pending
-    {%- endif %}
-{%- endset %}
-
-repeated_hashes as (
-    -- keys that may have several copies: grouping a 64-bit hash is much cheaper than grouping
-    -- the key strings of every record
-    select {{ trueup_key_hash(['producer', 'event_id']) }} as key_hash
-    from ({{ copies_sql }}) as copies
-    group by key_hash
-    having count(*) > 1
 ),
+{% endif %}
 
-candidate_copies as (
-    select copies.*
-    from ({{ copies_sql }}) as copies
-    inner join repeated_hashes
-        on {{ trueup_key_hash(['copies.producer', 'copies.event_id']) }}
-        = repeated_hashes.key_hash
-),
+{% if mode != 'incremental' %}
+    repeated_hashes as (
+        -- hashes of keys that may have several copies: one 64-bit column grouped over all of
+        -- staging, usable or not, visible or not (a superset: the exact key decides below)
+        select key_hash
+        from {{ staged }}
+        group by key_hash
+        having count(*) > 1
+    ),
+
+    candidate_records as (
+        select staged.*
+        from {{ staged }} as staged
+        inner join repeated_hashes
+            on staged.key_hash = repeated_hashes.key_hash
+    ),
+
+    candidate_copies as (
+        -- the usable, visible ones: only these few records are classified
+        select {{ copy_columns | join(', ') }}, false as is_earlier
+        from (
+            {{ trueup_usage_pending_records(
+                '(' ~ trueup_usage_classified_records('candidate_records') ~ ') as classified',
+                mode, state, 'quarantine_reason is null'
+            ) }}
+        ) as pending
+    ),
+{% endif %}
 
 repeated_keys as (
     select

@@ -136,19 +136,19 @@ json_typed as (
         source_format,
         record_shape,
         is_supported_schema,
-        nullif(trim(producer_text), '') as producer,
-        nullif(trim(event_id_text), '') as event_id,
-        nullif(trim(tenant_id_text), '') as tenant_id,
-        nullif(trim(meter_text), '') as meter,
+        {{ trueup_trimmed_text('producer_text') }} as producer,
+        {{ trueup_trimmed_text('event_id_text') }} as event_id,
+        {{ trueup_trimmed_text('tenant_id_text') }} as tenant_id,
+        {{ trueup_trimmed_text('meter_text') }} as meter,
         coalesce(quantity_kind, 'null') <> 'null' as has_quantity,
         case when quantity_kind in ('number', 'string')
                 then {{ trueup_parse_decimal('quantity_text', 9) }}
         end as quantity,
         case when event_ts_kind = 'string'
-                then {{ trueup_parse_utc_timestamp('trim(event_ts_text)') }}
+                then {{ trueup_parse_utc_timestamp(trueup_trimmed_text('event_ts_text')) }}
         end as event_ts,
         case when ingested_at_kind = 'string'
-                then {{ trueup_parse_utc_timestamp('trim(ingested_at_text)') }}
+                then {{ trueup_parse_utc_timestamp(trueup_trimmed_text('ingested_at_text')) }}
         end as ingested_at,
         case
             when coalesce(sample_rate_kind, 'null') = 'null' then cast(1 as decimal(38, 18))
@@ -175,6 +175,7 @@ final as (
         record_shape,
         producer,
         event_id,
+        {{ trueup_key_hash(['producer', 'event_id']) }} as key_hash,
         tenant_id,
         meter,
         quantity,
