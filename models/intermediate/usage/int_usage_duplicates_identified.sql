@@ -100,12 +100,9 @@ candidate_copies as (
 
 {% if mode != 'incremental' %}
     repeated_hashes as (
-        -- hashes of keys that may have several copies: one 64-bit column grouped over all of
-        -- staging, usable or not, visible or not (a superset: the exact key decides below)
-        select key_hash
-        from {{ staged }}
-        group by key_hash
-        having count(*) > 1
+        -- hashes of keys that may have several copies: one 64-bit column over all of staging,
+        -- usable or not, visible or not (a superset: the exact key decides below)
+        {{ trueup_repeated_values(staged, 'key_hash') }}
     ),
 
     candidate_records as (
