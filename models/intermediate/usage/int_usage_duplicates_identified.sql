@@ -125,9 +125,12 @@ candidate_copies as (
 {% endif %}
 
 repeated_keys as (
+    -- each key with several copies, numbered: the copies are walked and matched by this
+    -- integer, not by the key's strings
     select
         producer,
-        event_id
+        event_id,
+        row_number() over () as key_id
     from candidate_copies
     group by producer, event_id
     having count(*) > 1
@@ -136,8 +139,9 @@ repeated_keys as (
 repeated_copies as (
     select
         candidate_copies.*,
+        repeated_keys.key_id,
         row_number() over (
-            partition by candidate_copies.producer, candidate_copies.event_id
+            partition by repeated_keys.key_id
             order by
                 candidate_copies.ingested_at,
                 candidate_copies.source_file,
@@ -155,8 +159,7 @@ copy_chain as (
     select * from (
         with recursive chain as (
             select
-                producer,
-                event_id,
+                key_id,
                 copy_number,
                 copy_number as original_copy_number,
                 ingested_at as original_ingested_at
@@ -166,8 +169,7 @@ copy_chain as (
             union all
 
             select
-                next_copy.producer,
-                next_copy.event_id,
+                next_copy.key_id,
                 next_copy.copy_number,
                 case
                     when next_copy.ingested_at
@@ -183,8 +185,7 @@ copy_chain as (
                 end as original_ingested_at
             from chain
             inner join repeated_copies as next_copy
-                on chain.producer = next_copy.producer
-                and chain.event_id = next_copy.event_id
+                on chain.key_id = next_copy.key_id
                 and next_copy.copy_number = chain.copy_number + 1
         )
 
@@ -218,12 +219,10 @@ removed as (
         ) as is_conflicting
     from copy_chain
     inner join repeated_copies as this_copy
-        on copy_chain.producer = this_copy.producer
-        and copy_chain.event_id = this_copy.event_id
+        on copy_chain.key_id = this_copy.key_id
         and copy_chain.copy_number = this_copy.copy_number
     inner join repeated_copies as original
-        on copy_chain.producer = original.producer
-        and copy_chain.event_id = original.event_id
+        on copy_chain.key_id = original.key_id
         and copy_chain.original_copy_number = original.copy_number
     where copy_chain.original_copy_number <> copy_chain.copy_number
         and not this_copy.is_earlier
