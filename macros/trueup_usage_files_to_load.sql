@@ -1,21 +1,31 @@
 {#- Usage files under <landing>/usage that this build has to read: every *.jsonl, *.jsonl.gz and
     *.parquet file below the folder, minus the files already loaded into `loaded_relation`
     (an incremental run). Files never change after landing, so a file is read exactly once.
+    The loaded files are those in `register_relation` (int_usage_files_loaded), plus those of
+    the staging loads after its latest (a build that stopped before registering them); without
+    a register, every staged record's file.
     Returns a list of dicts {path, source_file, format}; source_file is relative to the
     landing root. Runs at execute time only. -#}
-{% macro trueup_usage_files_to_load(loaded_relation=none) -%}
-    {{ return(adapter.dispatch('trueup_usage_files_to_load', 'trueup')(loaded_relation)) }}
+{% macro trueup_usage_files_to_load(loaded_relation=none, register_relation=none) -%}
+    {{ return(adapter.dispatch('trueup_usage_files_to_load', 'trueup')(
+        loaded_relation, register_relation)) }}
 {%- endmacro %}
 
-{% macro default__trueup_usage_files_to_load(loaded_relation=none) -%}
+{% macro default__trueup_usage_files_to_load(loaded_relation=none, register_relation=none) -%}
     {{ exceptions.raise_compiler_error(
         "trueup reads landing files with DuckDB's file readers; the " ~ target.type
         ~ " adapter has no implementation of trueup_usage_files_to_load yet.") }}
 {%- endmacro %}
 
-{% macro duckdb__trueup_usage_files_to_load(loaded_relation=none) -%}
+{% macro duckdb__trueup_usage_files_to_load(loaded_relation=none, register_relation=none) -%}
     {%- if not execute -%}
         {{ return([]) }}
+    {%- endif -%}
+    {%- set registered_through = none -%}
+    {%- if loaded_relation is not none and register_relation is not none -%}
+        {%- set registered_through = run_query(
+            "select strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S.%f') from " ~ register_relation
+        ).rows[0][0] -%}
     {%- endif -%}
     {%- set root = trueup_landing_path() -%}
     {%- set prefix_length = (root ~ '/') | length -%}
@@ -34,7 +44,15 @@
         from landed
         {%- if loaded_relation is not none %}
         where substr(path, {{ prefix_length + 1 }}) not in (
+            {%- if registered_through is not none %}
+            select source_file from {{ register_relation }}
+            union all
+            select distinct source_file
+            from {{ loaded_relation }}
+            where loaded_at > cast('{{ registered_through }}' as timestamp)
+            {%- else %}
             select distinct source_file from {{ loaded_relation }}
+            {%- endif %}
         )
         {%- endif %}
         order by source_file

@@ -4,14 +4,5 @@
     ref() would make the rollup an upstream of the model it depends on); none when it does not
     exist yet or at parse time. -#}
 {% macro trueup_usage_watermark_relation() -%}
-    {%- if not execute -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_usage_daily_rolled_up') -%}
-    {%- if node is none -%}
-        {{ exceptions.raise_compiler_error(
-            "trueup: the usage watermark model int_usage_daily_rolled_up is missing") }}
-    {%- endif -%}
-    {{ return(adapter.get_relation(
-        database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {{ return(trueup_model_relation('int_usage_daily_rolled_up')) }}
 {%- endmacro %}

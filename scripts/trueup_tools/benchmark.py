@@ -51,7 +51,12 @@ from trueup_tools import PROJECT_DIR
 GENERATOR_VERSION = 1
 START_DATE = date(2026, 1, 1)
 PRODUCERS: tuple[str, ...] = ("api-gw-eu", "api-gw-us", "billing-agent", "storage-scanner")
-USAGE_SELECTION: tuple[str, ...] = ("+fct_usage_daily", "+usage_quarantine", "+usage_duplicates")
+USAGE_SELECTION: tuple[str, ...] = (
+    "+fct_usage_daily",
+    "+usage_quarantine",
+    "+usage_duplicates",
+    "+int_usage_files_loaded",
+)
 DAY_US = 86_400_000_000
 MAX_DUPLICATE_DELAY_DAYS = 2
 MAX_EVENT_LAG_US = 6 * 3_600_000_000

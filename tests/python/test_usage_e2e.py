@@ -79,6 +79,7 @@ def table_snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
     """Full contents of every stateful usage table, bookkeeping columns included."""
     tables = [
         "staging.stg_usage__records",
+        "intermediate.int_usage_files_loaded",
         "intermediate.int_usage_duplicates_identified",
         "intermediate.int_usage_daily_rolled_up",
         "ops.usage_quarantine",

@@ -15,7 +15,8 @@
 }}
 
 {%- set files = trueup_split_usage_files(
-    trueup_usage_files_to_load(this if is_incremental() else none)
+    trueup_usage_files_to_load(this, trueup_model_relation('int_usage_files_loaded'))
+    if is_incremental() else trueup_usage_files_to_load()
 ) -%}
 {%- set known_meters = trueup_known_meters() -%}
 {%- set flat_fields = [
