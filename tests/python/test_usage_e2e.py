@@ -236,6 +236,37 @@ def test_out_of_order_file_is_absorbed(dataset: Dataset, tmp_path: Path) -> None
     assert daily_from_warehouse(warehouse) == daily_from_truth_csv(dataset)
 
 
+def test_files_missing_from_the_register_are_not_read_again(
+    dataset: Dataset, tmp_path: Path
+) -> None:
+    # a build that stopped after staging, before int_usage_files_loaded registered its files:
+    # the next build must find those files in staging's later loads, not read them again
+    landing = tmp_path / "landing"
+    shutil.copytree(dataset.landing, landing)
+    files = sorted((landing / "usage").rglob("*.jsonl"))
+    held_back = {path: tmp_path / f"parked-{i}.jsonl" for i, path in enumerate(files[::2])}
+    for path, parked in held_back.items():
+        path.rename(parked)
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
+    warehouse.build(dataset.as_of)
+    for path, parked in held_back.items():
+        parked.rename(path)
+    warehouse.build(dataset.as_of)
+    staged = warehouse.query("select count(*) from staging.stg_usage__records")
+    unregistered = warehouse.query(
+        "delete from intermediate.int_usage_files_loaded where loaded_at = "
+        "(select max(loaded_at) from intermediate.int_usage_files_loaded) returning source_file"
+    )
+    assert len(unregistered) == len(held_back)
+    warehouse.build(dataset.as_of)  # its tests include the register against staging
+    assert warehouse.query("select count(*) from staging.stg_usage__records") == staged
+    registered = warehouse.query("select count(*) from intermediate.int_usage_files_loaded")
+    assert registered == warehouse.query(
+        "select count(distinct source_file) from staging.stg_usage__records"
+    )
+    assert daily_from_warehouse(warehouse) == daily_from_truth_csv(dataset)
+
+
 def test_malformed_var_stops_before_any_model(fresh_warehouse: Warehouse) -> None:
     result = fresh_warehouse.dbt("build", as_of="yesterday")
     assert not result.success
