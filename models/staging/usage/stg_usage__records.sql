@@ -2,7 +2,9 @@
     Every record of every landed usage file, typed and checked field by field.
     Incremental: a build reads only the files it has not loaded before (files never change
     after landing), whatever their records' ingested_at; visibility by as_of is applied
-    downstream, so that a later build with a later as_of does not re-read a file.
+    downstream, so that a later build with a later as_of does not re-read a file. The files
+    loaded so far are looked up in the register int_usage_files_loaded (see
+    trueup_usage_files_to_load), not in every staged record.
     JSONL lines are parsed as JSON (numbers digit for digit from the raw text); Parquet rows
     are read column by column. The raw text is kept for records that fail a check.
 -#}
