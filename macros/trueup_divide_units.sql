@@ -1,6 +1,15 @@
 {#- numerator / denominator for 128-bit integers (numerator >= 0, denominator > 0), rounded
-    half away from zero to a whole number, exactly. -#}
-{% macro trueup_divide_units(numerator, denominator) -%}
+    half away from zero to a whole number, exactly. The general form divides twice (quotient,
+    then the remainder decides the rounding) and needs only 2 × remainder to fit. With
+    `small_numerator`, the caller guarantees that 2 × numerator + denominator stays below
+    10^38 (DECIMAL(38, 0) on every engine): then one division does it, (2n + d) div 2d. -#}
+{% macro trueup_divide_units(numerator, denominator, small_numerator=false) -%}
+    {%- if small_numerator -%}
+        {{ trueup_int_div(
+            '2 * (' ~ numerator ~ ') + (' ~ denominator ~ ')',
+            '2 * (' ~ denominator ~ ')'
+        ) }}
+    {%- else -%}
     (
         {{ trueup_int_div(numerator, denominator) }}
         + case
@@ -8,4 +17,5 @@
             else 0
         end
     )
+    {%- endif -%}
 {%- endmacro %}

@@ -23,9 +23,7 @@
     {%- endif -%}
     {%- set registered_through = none -%}
     {%- if loaded_relation is not none and register_relation is not none -%}
-        {%- set registered_through = run_query(
-            "select strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S.%f') from " ~ register_relation
-        ).rows[0][0] -%}
+        {%- set registered_through = trueup_latest_load(register_relation) -%}
     {%- endif -%}
     {%- set root = trueup_landing_path() -%}
     {%- set prefix_length = (root ~ '/') | length -%}

@@ -2,9 +2,8 @@
     DECIMAL / DECIMAL is not exact on every engine (DuckDB returns DOUBLE), so this is integer
     division on scaled integers: q in 10^-9 units, r (0 < r <= 1, DECIMAL(38, 18)) in 10^-18
     units; q / r in 10^-9 units = q_units * 10^18 / r_units. Both inputs are >= 0.
-    Below 4e10 one division does it: round(n / d) = (2n + d) div 2d, and 2n + d stays below
-    10^38, so it fits DECIMAL(38, 0) as well as 128 bits; the units come from one multiplication
-    each (trueup_small_decimal_units). Larger quantities take two steps (whole part, then the
+    Below 4e10, 2n + d stays below 10^38, so trueup_divide_units rounds with one division and
+    the units come from one multiplication each (trueup_small_decimal_units). Larger quantities take two steps (whole part, then the
     remainder) so that no intermediate exceeds 38 digits. Returns DECIMAL(38, 9). -#}
 {% macro trueup_weighted_quantity(quantity, sample_rate) -%}
     {%- set r_units = trueup_small_decimal_units(sample_rate, 18) -%}
@@ -14,10 +13,10 @@
     case
         when {{ quantity }} < 40000000000
             then {{ trueup_units_to_decimal(
-                trueup_int_div(
-                    '2 * ' ~ trueup_small_decimal_units(quantity, 9) ~ ' * 1000000000000000000 + '
-                    ~ r_units,
-                    '2 * ' ~ r_units
+                trueup_divide_units(
+                    trueup_small_decimal_units(quantity, 9) ~ ' * 1000000000000000000',
+                    r_units,
+                    small_numerator=true
                 ),
                 9
             ) }}

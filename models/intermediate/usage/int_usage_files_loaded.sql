@@ -17,9 +17,7 @@
 
 {%- set registered_through = none -%}
 {%- if execute and is_incremental() -%}
-    {%- set registered_through = run_query(
-        "select strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S.%f') from " ~ this
-    ).rows[0][0] -%}
+    {%- set registered_through = trueup_latest_load(this) -%}
 {%- endif %}
 
 with
