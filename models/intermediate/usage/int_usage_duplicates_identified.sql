@@ -32,6 +32,14 @@
 with
 
 {% if mode == 'incremental' %}
+{%- set earlier_condition -%}
+    key_hash in (select pending_keys.key_hash from pending_keys)
+    and ingested_at
+        >= {{ dbt.dateadd('day', -horizon_days, "cast('" ~ state.as_of ~ "' as timestamp)") }}
+    and ingested_at <= cast('{{ state.as_of }}' as timestamp)
+    and loaded_at <= cast('{{ state.loaded_at }}' as timestamp)
+{%- endset %}
+
 pending as (
     {{ trueup_usage_pending_records(classified_staging, mode, state, 'quarantine_reason is null') }}
 ),
@@ -46,16 +54,11 @@ pending_keys as (
 
 earlier_records as (
     -- staged records with a batch key's hash that earlier builds processed, within the
-    -- horizon: the scan matches one 64-bit column, and only the matches are classified.
+    -- horizon: the scan matches one 64-bit column and fetches only the matching rows
+    -- (trueup_sparse_rows), and only those are classified.
     -- Every batch record was ingested after the watermark's as_of (an earlier one would be an
     -- out-of-order arrival, which rebuilds), so a literal window bounds the scan
-    select processed.*
-    from {{ staged }} as processed
-    where processed.key_hash in (select pending_keys.key_hash from pending_keys)
-        and processed.ingested_at >= {{ dbt.dateadd(
-            'day', -horizon_days, "cast('" ~ state.as_of ~ "' as timestamp)") }}
-        and processed.ingested_at <= cast('{{ state.as_of }}' as timestamp)
-        and processed.loaded_at <= cast('{{ state.loaded_at }}' as timestamp)
+    {{ trueup_sparse_rows(staged, earlier_condition) }}
 ),
 
 earlier_copies as (
