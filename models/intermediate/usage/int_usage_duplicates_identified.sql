@@ -33,7 +33,7 @@ with
 
 {% if mode == 'incremental' %}
 {%- set earlier_condition -%}
-    key_hash in (select pending_keys.key_hash from pending_keys)
+    key_hash in (select pending.key_hash from pending)
     and ingested_at
         >= {{ dbt.dateadd('day', -horizon_days, "cast('" ~ state.as_of ~ "' as timestamp)") }}
     and ingested_at <= cast('{{ state.as_of }}' as timestamp)
@@ -42,14 +42,6 @@ with
 
 pending as (
     {{ trueup_usage_pending_records(classified_staging, mode, state, 'quarantine_reason is null') }}
-),
-
-pending_keys as (
-    select distinct
-        producer,
-        event_id,
-        key_hash
-    from pending
 ),
 
 earlier_records as (
@@ -68,10 +60,13 @@ earlier_copies as (
         earlier.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from ({{ trueup_usage_classified_records('earlier_records') }}) as earlier
-    inner join pending_keys
-        on earlier.producer = pending_keys.producer
-        and earlier.event_id = pending_keys.event_id
     where earlier.quarantine_reason is null
+        and exists (
+            select 1
+            from pending
+            where pending.producer = earlier.producer
+                and pending.event_id = earlier.event_id
+        )
 ),
 
 earlier_originals as (
