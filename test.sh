@@ -7,7 +7,7 @@ source "$(dirname "$0")/scripts/bootstrap.sh" dev
 echo "== ruff"
 ruff check scripts tests/python
 ruff format --check scripts tests/python
-echo "== sqlfluff (models, macros, tests)"
+echo "== sqlfluff (models with their macros rendered, singular tests, analyses)"
 TRUEUP_LANDING_PATH=/nonexistent-landing-for-lint sqlfluff lint models tests/singular analyses
 echo "== dbt-score (every model, column, seed, source and exposure described; primary-key tests)"
 # an in-memory target (never opens the warehouse file), in its own target path (leaves
