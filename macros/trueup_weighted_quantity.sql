@@ -3,8 +3,9 @@
     division on scaled integers: q in 10^-9 units, r (0 < r <= 1, DECIMAL(38, 18)) in 10^-18
     units; q / r in 10^-9 units = q_units * 10^18 / r_units. Both inputs are >= 0.
     Below 4e10, 2n + d stays below 10^38, so trueup_divide_units rounds with one division and
-    the units come from one multiplication each (trueup_small_decimal_units). Larger quantities take two steps (whole part, then the
-    remainder) so that no intermediate exceeds 38 digits. Returns DECIMAL(38, 9). -#}
+    the units come from one multiplication each (trueup_small_decimal_units). Larger
+    quantities take two steps (whole part, then the remainder) so that no intermediate
+    exceeds 38 digits. Returns DECIMAL(38, 9). -#}
 {% macro trueup_weighted_quantity(quantity, sample_rate) -%}
     {%- set r_units = trueup_small_decimal_units(sample_rate, 18) -%}
     {%- set q_units = trueup_decimal_units(quantity, 9) -%}

@@ -27,11 +27,11 @@
 ] %}
 
 {%- set staged = ref('stg_usage__records') -%}
-{%- set classified_staging = '(' ~ trueup_usage_classified_records(staged) ~ ') as classified' -%}
 
 with
 
 {% if mode == 'incremental' %}
+{%- set classified_staging = '(' ~ trueup_usage_classified_records(staged) ~ ') as classified' -%}
 {%- set earlier_condition -%}
     key_hash in (select pending.key_hash from pending)
     and ingested_at
