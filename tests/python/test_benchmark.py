@@ -1,0 +1,136 @@
+"""Tests of `trueup benchmark`: how it reads dbt's SQL times, and a small run end to end whose
+warehouse must equal the floor and the landed files. Correctness only: the benchmark's timings
+are its own output, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from trueup_tools.benchmark import helper_env, is_dbt_bookkeeping, read_query_times
+
+COMMENT = '/* {"app": "dbt", "node_id": "model.trueup.x"} */\n'
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("BEGIN", True),
+        ("ROLLBACK", True),
+        (
+            "select schema_name from system.information_schema.schemata "
+            "where lower(catalog_name) = '\"warehouse\"'",
+            True,
+        ),
+        (
+            "select 'warehouse' as database, table_name as name from "
+            "system.information_schema.tables where lower(table_schema) = 'finance'",
+            True,
+        ),
+        ("select type from duckdb_databases() where lower(database_name)='warehouse'", True),
+        ("select table_name, constraint_type from duckdb_constraints() where true", True),
+        (
+            "select column_name, column_type as data_type from "
+            '(describe "stg_usage__records__dbt_tmp1")',
+            True,
+        ),
+        ("DESCRIBE (select * from ( with x as (select 1) select * from x ) as model_subq)", True),
+        ('create schema if not exists "warehouse"."ops"', True),
+        ('comment on column "warehouse"."ops"."q".source_file is $$x$$', True),
+        ('alter view "warehouse"."ops"."d__dbt_tmp" rename to "d"', True),
+        ('drop view if exists "warehouse"."ops"."d__dbt_backup" cascade', True),
+        # the models' own work, also when it is a compile-time query
+        ("COMMIT", False),
+        ('create temporary table "t__dbt_tmp1" as (select 1)', False),
+        ('insert into "warehouse"."staging"."s" ("a") (select a from t)', False),
+        ('MERGE INTO "warehouse"."intermediate"."r" AS DBT_INTERNAL_DEST USING t', False),
+        ('delete from "warehouse"."ops"."usage_quarantine"', False),
+        ("describe select * from read_parquet('/l/usage/a.parquet')", False),
+        ('select strftime(max(loaded_at), \'%Y\') from "warehouse"."i"."f"', False),
+        ('create view "warehouse"."finance"."f__dbt_tmp" as (select 1)', False),
+    ],
+)
+def test_is_dbt_bookkeeping(sql: str, expected: bool) -> None:
+    assert is_dbt_bookkeeping(sql) is expected
+    assert is_dbt_bookkeeping(COMMENT + sql) is expected
+
+
+def _event(name: str, node: str | None, **data: object) -> str:
+    node_info = {"node_name": node} if node else {}
+    return json.dumps({"info": {"name": name}, "data": {**data, "node_info": node_info}})
+
+
+def test_read_query_times_pairs_each_time_with_its_statement(tmp_path: Path) -> None:
+    """Interleaved nodes: each SQLQueryStatus belongs to its node's latest SQLQuery."""
+    log = tmp_path / "dbt.log"
+    lines = [
+        "not json: a plain text line",
+        _event("SQLQuery", None, sql=COMMENT + "select schema_name from information_schema.x"),
+        _event("SQLQueryStatus", None, elapsed=0.25),
+        _event("SQLQuery", "a", sql=COMMENT + "BEGIN"),
+        _event("SQLQuery", "b", sql=COMMENT + "create temporary table t as (select 1)"),
+        _event("SQLQueryStatus", "a", elapsed=0.125),
+        _event("SQLQuery", "a", sql="insert into x select 1"),
+        _event("SQLQueryStatus", "b", elapsed=2.0),
+        _event("SQLQueryStatus", "a", elapsed=0.5),
+        _event("SQLQuery", "b", sql="COMMIT"),
+        _event("SQLQueryStatus", "b", elapsed=1.0),
+        _event("MainReportVersion", None, version="1.11.16"),
+    ]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    times = read_query_times(log)
+
+    assert times.per_node == {"(run)": 0.25, "a": 0.625, "b": 3.0}
+    assert times.total_s == 3.875
+    assert times.bookkeeping_s == 0.375
+
+
+@pytest.mark.slow
+def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
+    """A small run: generate, full build, one more day, incremental build, floor twice. The
+    benchmark itself compares the warehouse with the floor; here the report must say so, and
+    the counts must agree with the landed Parquet files read directly."""
+    workdir = tmp_path / "bench"
+    command = [
+        sys.executable, "-m", "trueup_tools.benchmark",
+        "--events", "20000", "--days", "4", "--tenants", "12", "--workdir", str(workdir),
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command, env=helper_env(), capture_output=True, text=True, check=False, timeout=600
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+
+    report = json.loads((workdir / "benchmark.json").read_text(encoding="utf-8"))
+    assert report["correct"] is True
+    assert [check["match"] for check in report["checks"]] == [True, True]
+    last = report["checks"][-1]
+    assert last["only_in_warehouse"] == 0 and last["only_in_floor"] == 0
+    assert last["rows_warehouse"] == last["rows_floor"] > 0
+
+    parquet = str(workdir / "landing" / "usage" / "**" / "*.parquet")
+    con = duckdb.connect()
+    records, keys = con.execute(
+        "select count(*), count(distinct (producer, event_id)) from read_parquet(?)", [parquet]
+    ).fetchall()[0]
+    con.close()
+    assert records == report["records_landed"] + report["records_extra_day"]
+    assert last["duplicates_listed"] == last["duplicates_floor"] == records - keys > 0
+
+    con = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
+    events, duplicates = con.execute(
+        "select sum(event_count), sum(duplicate_count) from finance.fct_usage_daily"
+    ).fetchall()[0]
+    con.close()
+    assert (events, duplicates) == (keys, records - keys)
+
+    steps = {step["name"]: step for step in report["steps"]}
+    for name in ("(a) full build", "(b) incremental day"):
+        assert 0 < steps[name]["bookkeeping_s"] < steps[name]["sql_s"]
+        assert steps[name]["model_sql_s"] > 0
+    assert any(r["name"] == "incremental / full (model SQL)" for r in report["ratios"])
