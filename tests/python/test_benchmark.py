@@ -12,7 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from trueup_tools.benchmark import helper_env, is_dbt_bookkeeping, read_query_times
+from trueup_tools.benchmark import (
+    helper_env,
+    is_dbt_bookkeeping,
+    read_query_times,
+    warm_file_cache,
+)
 
 COMMENT = '/* {"app": "dbt", "node_id": "model.trueup.x"} */\n'
 
@@ -89,6 +94,16 @@ def test_read_query_times_pairs_each_time_with_its_statement(tmp_path: Path) -> 
     assert times.per_node == {"(run)": 0.25, "a": 0.625, "b": 3.0}
     assert times.total_s == 3.875
     assert times.bookkeeping_s == 0.375
+
+
+def test_warm_file_cache_reads_every_byte(tmp_path: Path) -> None:
+    sizes = [0, 1, 5, 4096 + 3]
+    files = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"f{index}.parquet"
+        path.write_bytes(bytes(index for _ in range(size)))
+        files.append(path)
+    assert warm_file_cache(files, chunk=1024) == sum(sizes)
 
 
 @pytest.mark.slow
