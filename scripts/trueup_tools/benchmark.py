@@ -12,6 +12,9 @@ Steps (each measured in a fresh helper process, so wall time and peak RSS are it
 5. the extra day is moved into the landing tree, then (b) an incremental `dbt run`, and a
    floor over all days again.
 
+With `--repeat N`, (a) (each on an empty warehouse) and (c) run N times each, alternately, and
+the ratios compare their medians: one run of either varies by about 15 % on a shared machine.
+
 After (a) and (b) the warehouse's `finance.fct_usage_daily` is compared with the floor's
 result (EXCEPT both ways); a mismatch makes the command exit non-zero after printing the
 figures. Missing a performance target is reported, not an error.
@@ -594,6 +597,7 @@ class Step:
     rows: int | None = None
     nodes: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    runs_sql_s: list[float] = field(default_factory=list)
 
     @property
     def model_sql_s(self) -> float | None:
@@ -838,6 +842,23 @@ def run_dbt_step(
     return step
 
 
+def median_step(steps: Sequence[Step], name: str) -> Step:
+    """The run with the median SQL time (the lower middle of an even count), named `name`; with
+    more than one run its note gives the spread and every run's SQL time is kept."""
+    ordered = sorted(steps, key=lambda step: step.sql_s or 0.0)
+    chosen = ordered[(len(ordered) - 1) // 2]
+    chosen.name = name
+    chosen.runs_sql_s = [step.sql_s or 0.0 for step in steps]
+    if len(steps) > 1:
+        spread = f"{_fmt(ordered[0].sql_s)} to {_fmt(ordered[-1].sql_s)} s"
+        chosen.note = "; ".join(
+            part
+            for part in (f"median of {len(steps)} runs by SQL time (SQL {spread})", chosen.note)
+            if part
+        )
+    return chosen
+
+
 def find_dbt() -> str:
     """The dbt next to this Python interpreter, else the one on PATH."""
     beside = Path(sys.executable).with_name("dbt")
@@ -876,6 +897,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reuse the generated data when its parameters are unchanged",
     )
     parser.add_argument("--skip-floor", action="store_true", help="skip the floor and checks")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the full build and the floor this many times each, alternately, and compare "
+        "their medians (default 1)",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -995,6 +1023,8 @@ def run(args: argparse.Namespace) -> int:
         problems.append("--duplicate-rate must be in [0, 1)")
     if args.tenants < 1:
         problems.append("--tenants must be at least 1")
+    if args.repeat < 1:
+        problems.append("--repeat must be at least 1")
     if args.threads is not None and args.threads < 1:
         problems.append("--threads must be at least 1")
     if problems:
@@ -1038,13 +1068,36 @@ def run(args: argparse.Namespace) -> int:
     vars_next = {"landing_path": landing, "as_of": as_of_next}
 
     try:
-        for stale in (layout.warehouse, layout.warehouse.with_name(layout.warehouse.name + ".wal")):
-            stale.unlink(missing_ok=True)
-        layout.floor_db.unlink(missing_ok=True)
-        print("dbt seed (meters) ...")
-        seed_step = run_dbt_step(setup, "setup: dbt seed", "seed", vars_full, ["meters"])
-        print(f"(a) full build, as_of {as_of_full} ...")
-        full = run_dbt_step(setup, "(a) full build", "run", vars_full, USAGE_SELECTION)
+        fulls: list[Step] = []
+        floors: list[Step] = []
+        for attempt in range(1, args.repeat + 1):
+            # each full build starts from an empty warehouse; full builds and floors alternate,
+            # so that a slow spell of the machine does not fall on one side only
+            suffix = "" if attempt == 1 else f", run {attempt}"
+            for stale in (
+                layout.warehouse,
+                layout.warehouse.with_name(layout.warehouse.name + ".wal"),
+            ):
+                stale.unlink(missing_ok=True)
+            layout.floor_db.unlink(missing_ok=True)
+            print(f"dbt seed (meters){suffix} ...")
+            seed_step = run_dbt_step(
+                setup, f"setup: dbt seed{suffix}", "seed", vars_full, ["meters"]
+            )
+            print(f"(a) full build, as_of {as_of_full}{suffix} ...")
+            fulls.append(
+                run_dbt_step(setup, f"(a) full build{suffix}", "run", vars_full, USAGE_SELECTION)
+            )
+            if not args.skip_floor:
+                print(f"(c) floor{suffix} ...")
+                floors.append(
+                    run_floor_step(
+                        layout, f"(c) floor{suffix}", "floor_full", meters_csv, args, env
+                    )
+                )
+        seed_step.name = "setup: dbt seed"
+        full = median_step(fulls, "(a) full build")
+        floor90 = median_step(floors, "(c) floor") if floors else None
         print("dbt start-up: a run that selects nothing ...")
         startup = run_dbt_step(
             setup,
@@ -1055,10 +1108,7 @@ def run(args: argparse.Namespace) -> int:
             expect_results=False,
         )
         startup.note = "fixed cost of any dbt invocation (import, parse, no SQL)"
-        floor90 = None
-        if not args.skip_floor:
-            print("(c) floor ...")
-            floor90 = run_floor_step(layout, "(c) floor", "floor_full", meters_csv, args, env)
+        if floor90 is not None:
             check = compare(layout.warehouse, layout.floor_db, "floor_full")
             check["name"] = f"(a) vs floor over {params.days} days"
             checks.append(check)

@@ -108,13 +108,14 @@ def test_warm_file_cache_reads_every_byte(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
-    """A small run: generate, full build, one more day, incremental build, floor twice. The
-    benchmark itself compares the warehouse with the floor; here the report must say so, and
-    the counts must agree with the landed Parquet files read directly."""
+    """A small run: generate, full build and floor twice each, one more day, incremental build
+    and floor again. The benchmark itself compares the warehouse with the floor; here the report
+    must say so, and the counts must agree with the landed Parquet files read directly."""
     workdir = tmp_path / "bench"
     command = [
         sys.executable, "-m", "trueup_tools.benchmark",
-        "--events", "20000", "--days", "4", "--tenants", "12", "--workdir", str(workdir),
+        "--events", "20000", "--days", "4", "--tenants", "12", "--repeat", "2",
+        "--workdir", str(workdir),
     ]  # fmt: skip
     completed = subprocess.run(
         command, env=helper_env(), capture_output=True, text=True, check=False, timeout=600
@@ -145,6 +146,10 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
     assert (events, duplicates) == (keys, records - keys)
 
     steps = {step["name"]: step for step in report["steps"]}
+    for name in ("(a) full build", "(c) floor"):
+        runs = steps[name]["runs_sql_s"]
+        assert len(runs) == 2 and steps[name]["sql_s"] == min(runs)  # the lower middle of two
+        assert steps[name]["note"].startswith("median of 2 runs")
     for name in ("(a) full build", "(b) incremental day"):
         assert 0 < steps[name]["bookkeeping_s"] < steps[name]["sql_s"]
         assert steps[name]["model_sql_s"] > 0
