@@ -592,7 +592,7 @@ class Step:
     maxrss_gb: float
     returncode: int
     sql_s: float | None = None
-    bookkeeping_s: float | None = None
+    upkeep_s: float | None = None
     node_s: float | None = None
     rows: int | None = None
     nodes: dict[str, float] = field(default_factory=dict)
@@ -601,10 +601,10 @@ class Step:
 
     @property
     def model_sql_s(self) -> float | None:
-        """SQL time less dbt's own bookkeeping statements (`is_dbt_bookkeeping`)."""
-        if self.sql_s is None or self.bookkeeping_s is None:
+        """SQL time less dbt's own upkeep statements (`is_dbt_upkeep`)."""
+        if self.sql_s is None or self.upkeep_s is None:
             return None
-        return self.sql_s - self.bookkeeping_s
+        return self.sql_s - self.upkeep_s
 
     @property
     def overhead_s(self) -> float | None:
@@ -721,7 +721,7 @@ class DbtSetup:
 # dbt's own statements: transactions, catalog look-ups, schema upkeep and docs. Everything
 # else a node sends is the model's work, COMMIT included (it persists what the model wrote).
 _DBT_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*", re.S)
-_BOOKKEEPING_PREFIXES = (
+_UPKEEP_PREFIXES = (
     "begin",
     "rollback",
     "create schema",
@@ -739,13 +739,13 @@ _CATALOG_SOURCES = (
 )
 
 
-def is_dbt_bookkeeping(sql: str) -> bool:
+def is_dbt_upkeep(sql: str) -> bool:
     """Whether a statement is dbt's own upkeep rather than a model's work: BEGIN/ROLLBACK,
     catalog and column look-ups, `create schema`, comments (persist_docs), the renames and
     drops of the swap, a contract's DESCRIBE. COMMIT counts as the model's: it persists what
     the model wrote."""
     text = " ".join(_DBT_COMMENT.sub("", sql).split()).lower()
-    if text.startswith(_BOOKKEEPING_PREFIXES):
+    if text.startswith(_UPKEEP_PREFIXES):
         return True
     if text.startswith("alter ") and " rename to " in text:
         return True
@@ -758,12 +758,12 @@ class QueryTimes:
 
     total_s: float
     per_node: dict[str, float]
-    bookkeeping_s: float
+    upkeep_s: float
 
 
 def read_query_times(log_file: Path) -> QueryTimes:
-    """Σ elapsed of every SQL statement, per node, and the part that is dbt's bookkeeping
-    (`is_dbt_bookkeeping`), from a dbt JSON file log.
+    """Σ elapsed of every SQL statement, per node, and the part that is dbt's upkeep
+    (`is_dbt_upkeep`), from a dbt JSON file log.
 
     This is the time DuckDB spent executing what dbt sent, compile-time queries (run_query)
     included; a node's execution_time adds dbt's own per-model work (rendering, the
@@ -772,7 +772,7 @@ def read_query_times(log_file: Path) -> QueryTimes:
     event; its elapsed time is the SQLQueryStatus that follows.
     """
     per_node: dict[str, float] = {}
-    bookkeeping = 0.0
+    upkeep = 0.0
     latest_sql: dict[str, str] = {}
     with log_file.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -787,9 +787,9 @@ def read_query_times(log_file: Path) -> QueryTimes:
                 continue
             elapsed = float(data.get("elapsed") or 0.0)
             per_node[node] = per_node.get(node, 0.0) + elapsed
-            if is_dbt_bookkeeping(latest_sql.pop(node, "")):
-                bookkeeping += elapsed
-    return QueryTimes(sum(per_node.values()), per_node, bookkeeping)
+            if is_dbt_upkeep(latest_sql.pop(node, "")):
+                upkeep += elapsed
+    return QueryTimes(sum(per_node.values()), per_node, upkeep)
 
 
 def read_run_results(target: Path) -> tuple[float, dict[str, float], list[str]]:
@@ -838,7 +838,7 @@ def run_dbt_step(
     elif not expect_results:
         step.node_s = 0.0
     times = read_query_times(log_dir / "dbt.log")
-    step.sql_s, step.nodes, step.bookkeeping_s = times.total_s, times.per_node, times.bookkeeping_s
+    step.sql_s, step.nodes, step.upkeep_s = times.total_s, times.per_node, times.upkeep_s
     return step
 
 
@@ -945,7 +945,7 @@ def print_report(
             s.name,
             _fmt(s.wall_s),
             _fmt(s.sql_s),
-            _fmt(s.bookkeeping_s),
+            _fmt(s.upkeep_s),
             _fmt(s.node_s),
             _fmt(s.overhead_s),
             _fmt(s.maxrss_gb, 3),
@@ -1196,8 +1196,8 @@ def run(args: argparse.Namespace) -> int:
             full.model_sql_s,
             INCREMENTAL_TO_FULL_TARGET,
             f"{_fmt(incremental.model_sql_s)} s / {_fmt(full.model_sql_s)} s; SQL time less "
-            f"dbt's upkeep statements ({_fmt(incremental.bookkeeping_s)} s / "
-            f"{_fmt(full.bookkeeping_s)} s)",
+            f"dbt's upkeep statements ({_fmt(incremental.upkeep_s)} s / "
+            f"{_fmt(full.upkeep_s)} s)",
         )
     )
     ratios.append(

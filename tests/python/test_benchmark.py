@@ -14,7 +14,7 @@ import pytest
 
 from trueup_tools.benchmark import (
     helper_env,
-    is_dbt_bookkeeping,
+    is_dbt_upkeep,
     read_query_times,
     warm_file_cache,
 )
@@ -60,9 +60,9 @@ COMMENT = '/* {"app": "dbt", "node_id": "model.trueup.x"} */\n'
         ('create view "warehouse"."finance"."f__dbt_tmp" as (select 1)', False),
     ],
 )
-def test_is_dbt_bookkeeping(sql: str, expected: bool) -> None:
-    assert is_dbt_bookkeeping(sql) is expected
-    assert is_dbt_bookkeeping(COMMENT + sql) is expected
+def test_is_dbt_upkeep(sql: str, expected: bool) -> None:
+    assert is_dbt_upkeep(sql) is expected
+    assert is_dbt_upkeep(COMMENT + sql) is expected
 
 
 def _event(name: str, node: str | None, **data: object) -> str:
@@ -93,7 +93,7 @@ def test_read_query_times_pairs_each_time_with_its_statement(tmp_path: Path) -> 
 
     assert times.per_node == {"(run)": 0.25, "a": 0.625, "b": 3.0}
     assert times.total_s == 3.875
-    assert times.bookkeeping_s == 0.375
+    assert times.upkeep_s == 0.375
 
 
 def test_warm_file_cache_reads_every_byte(tmp_path: Path) -> None:
@@ -151,6 +151,6 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
         assert len(runs) == 2 and steps[name]["sql_s"] == min(runs)  # the lower middle of two
         assert steps[name]["note"].startswith("median of 2 runs")
     for name in ("(a) full build", "(b) incremental day"):
-        assert 0 < steps[name]["bookkeeping_s"] < steps[name]["sql_s"]
+        assert 0 < steps[name]["upkeep_s"] < steps[name]["sql_s"]
         assert steps[name]["model_sql_s"] > 0
     assert any(r["name"] == "incremental / full (model SQL)" for r in report["ratios"])
