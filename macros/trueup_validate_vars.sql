@@ -5,9 +5,11 @@
     {%- set skew = trueup_int_var('max_clock_skew_minutes') -%}
     {%- set horizon = trueup_int_var('dedupe_horizon_days') -%}
     {%- set landing = trueup_landing_path() -%}
+    {%- set window = trueup_usage_check_window_days() -%}
     {%- if execute -%}
         {{ log("trueup: as_of=" ~ as_of ~ " UTC, grace_period_hours=" ~ grace
             ~ ", max_clock_skew_minutes=" ~ skew ~ ", dedupe_horizon_days=" ~ horizon
-            ~ ", landing_path=" ~ landing, info=true) }}
+            ~ ", landing_path=" ~ landing ~ ", usage_check_window_days="
+            ~ (window if window is not none else 'null (every record)'), info=true) }}
     {%- endif -%}
 {%- endmacro %}

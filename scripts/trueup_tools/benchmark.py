@@ -11,7 +11,10 @@ Steps (each measured in a fresh helper process, so wall time and peak RSS are it
 3. a `dbt run` that selects nothing: dbt's fixed start-up cost;
 4. (c) the floor: one hand-written DuckDB query computing the same `fct_usage_daily`;
 5. the extra day is moved into the landing tree, then (b) an incremental `dbt run`, and a
-   floor over all days again.
+   floor over all days again;
+6. (d) the usage models' data tests after that day, as a scheduled `dbt build` runs them:
+   with the default usage_check_window_days and over the whole history (not a target; both
+   must pass).
 
 With `--repeat N`, (a) (each on an empty warehouse) and (c) run N times each, alternately, and
 the ratios compare their medians: one run of either varies by about 15 % on a shared machine.
@@ -970,7 +973,10 @@ def print_report(
     for step in steps:
         if step.nodes:
             slowest = sorted(step.nodes.items(), key=lambda kv: -kv[1])
-            parts = ", ".join(f"{n} {t:.2f}s" for n, t in slowest if t >= 0.005)
+            parts = ", ".join(f"{n} {t:.2f}s" for n, t in slowest[:8] if t >= 0.005)
+            rest = slowest[8:]
+            if rest:
+                parts += f", {len(rest)} more {sum(t for _, t in rest):.2f}s"
             print(f"  {step.name} SQL per node: {parts}")
         if step.note:
             print(f"  {step.name}: {step.note}")
@@ -1134,6 +1140,7 @@ def run(args: argparse.Namespace) -> int:
             incremental.rows = check["rows_warehouse"]
         else:
             incremental.rows = warehouse_fact_rows(layout.warehouse)
+        test_steps = run_test_steps(setup, vars_next)
     except RuntimeError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
@@ -1152,6 +1159,7 @@ def run(args: argparse.Namespace) -> int:
     steps.append(incremental)
     if floor91:
         steps.append(floor91)
+    steps.extend(test_steps)
 
     ratios = []
     if floor90:
@@ -1244,6 +1252,33 @@ def run(args: argparse.Namespace) -> int:
         print(f"correctness MISMATCH: {', '.join(failures)}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_test_steps(setup: DbtSetup, dbt_vars: dict[str, Any]) -> list[Step]:
+    """(d) The usage models' data tests after the incremental day, as a scheduled `dbt build`
+    runs them: with the default usage_check_window_days, then over the whole history. Both
+    must pass. Unit tests are left out (they do not read the warehouse's data)."""
+    select = [
+        *USAGE_SELECTION,
+        "--exclude",
+        "resource_type:unit_test",
+        "--indirect-selection",
+        "cautious",
+    ]
+    steps = []
+    for name, extra_vars, note in (
+        ("(d) data tests, default window", {}, "usage_check_window_days as configured"),
+        (
+            "(d) data tests, whole history",
+            {"usage_check_window_days": None},
+            "usage_check_window_days null: every record",
+        ),
+    ):
+        print(f"{name} ...")
+        step = run_dbt_step(setup, name, "test", {**dbt_vars, **extra_vars}, select)
+        step.note = note
+        steps.append(step)
+    return steps
 
 
 def run_floor_step(

@@ -154,3 +154,10 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
         assert 0 < steps[name]["upkeep_s"] < steps[name]["sql_s"]
         assert steps[name]["model_sql_s"] > 0
     assert any(r["name"] == "incremental / full (model SQL)" for r in report["ratios"])
+    # the data tests ran (and passed: a failing test fails the benchmark) in both windows
+    for name in ("(d) data tests, default window", "(d) data tests, whole history"):
+        assert {
+            "assert_usage_daily_matches_events",
+            "assert_usage_records_conserved",
+            "unique_combination_of_columns_stg_usage__records_source_file__line_number",
+        } <= set(steps[name]["nodes"]), steps[name]["nodes"]

@@ -283,6 +283,11 @@ def test_malformed_var_stops_before_any_model(fresh_warehouse: Warehouse) -> Non
     )
     result = fresh_warehouse.dbt("build", as_of="2026-02-30")
     assert "not a real calendar date" in str(result.exception)
+    result = fresh_warehouse.dbt("build", usage_check_window_days=0)
+    assert not result.success
+    assert "Invalid var usage_check_window_days='0': expected a whole number of days >= 1" in str(
+        result.exception
+    )
 
 
 def test_missing_landing_folder_gives_zero_rows(tmp_path: Path) -> None:

@@ -5,17 +5,41 @@
     must all be in the quarantine; in total, the accepted events and duplicates counted in
     fct_usage_daily must add up with the quarantine to the raw records. Fails with one row per
     file (and a '(total)' row) where the counts do not add up.
+    The totals always cover every record. With usage_check_window_days set, the files compared
+    one by one are those holding a recent record (trueup_usage_check_window), each with all of
+    its records; older files were compared by the builds that processed them. Null compares
+    every file.
 -#}
+{%- set window = trueup_usage_check_window(ref('stg_usage__records')) -%}
+{%- set checked = (window | trim) != 'true' -%}
 
 with
 
+{% if checked %}
+checked_files as (
+    select distinct source_file
+    from {{ ref('stg_usage__records') }}
+    where {{ window }}
+),
+{% endif %}
+
 classified as (
     select * from {{ ref('int_usage_records_classified') }}
-    where ingested_at is null or ingested_at <= {{ trueup_as_of_sql() }}
+    where (ingested_at is null or ingested_at <= {{ trueup_as_of_sql() }})
+    {%- if checked %}
+        and source_file in (select checked_files.source_file from checked_files)
+    {%- endif %}
+),
+
+all_removed as (
+    select * from {{ ref('int_usage_duplicates_identified') }}
 ),
 
 removed as (
-    select * from {{ ref('int_usage_duplicates_identified') }}
+    select * from all_removed
+    {%- if checked %}
+    where source_file in (select checked_files.source_file from checked_files)
+    {%- endif %}
 ),
 
 staged as (
@@ -39,11 +63,18 @@ duplicates as (
     group by removed.source_file
 ),
 
+all_quarantined as (
+    select * from {{ ref('usage_quarantine') }}
+),
+
 quarantined as (
     select
         source_file,
         count(*) as quarantined
-    from {{ ref('usage_quarantine') }}
+    from all_quarantined
+    {%- if checked %}
+    where source_file in (select checked_files.source_file from checked_files)
+    {%- endif %}
     group by source_file
 ),
 
@@ -67,14 +98,18 @@ published as (
 ),
 
 removed_total as (
-    select count(*) as duplicates from removed
+    select count(*) as duplicates from all_removed
 ),
 
 totals as (
+    -- every visible record, counted on staging itself: one column, whatever the window
     select
-        sum(raw_records) as raw_records,
-        sum(quarantined) as quarantined
-    from per_file
+        (
+            select count(*)
+            from {{ ref('stg_usage__records') }}
+            where ingested_at is null or ingested_at <= {{ trueup_as_of_sql() }}
+        ) as raw_records,
+        (select count(*) from all_quarantined) as quarantined
 ),
 
 with_total as (

@@ -1,0 +1,53 @@
+{#- The window of the history-wide usage checks, from var `usage_check_window_days`: none (every
+    record, whatever its age) or a whole number of days >= 1. Stops the run with a clear message
+    for anything else. -#}
+{% macro trueup_usage_check_window_days() -%}
+    {%- set raw = var('usage_check_window_days', none) -%}
+    {%- if raw is none or (raw is string and raw | trim | lower in ('', 'none', 'null', 'all')) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- if raw is boolean or modules.re.match('^[0-9]{1,6}$', text) is none or text | int < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid var usage_check_window_days='" ~ text ~ "': expected a whole number of "
+            ~ "days >= 1, or null to check every record.") }}
+    {%- endif -%}
+    {{ return(text | int) }}
+{%- endmacro %}
+
+{#- Where the history-wide usage checks start in this build: the arrivals after this moment
+    (text for a timestamp literal) are checked, with the records
+    whose ingested_at cannot be read. The moment is usage_check_window_days before the latest
+    arrival visible at as_of in `relation` (staged usage records): anchored on the data, not on
+    as_of, so a build at an as_of long after the last arrival still checks the latest ones.
+    None, meaning every record, when the window is null, when nothing is visible yet, before
+    execution and when `relation` does not exist. Runs a query at execute time. Older records were checked by the builds
+    that processed them and do not change (staging is append-only). -#}
+{% macro trueup_usage_check_since(relation) -%}
+    {%- set days = trueup_usage_check_window_days() -%}
+    {%- if days is none or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
+        {#- not built yet (a lint's compile): the check's own query reports the missing table -#}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select cast({{ dbt.dateadd('day', -days, 'max(ingested_at)') }} as {{ dbt.type_string() }})
+        from {{ relation }}
+        where ingested_at <= {{ trueup_as_of_sql() }}
+    {%- endset -%}
+    {{ return(run_query(query).rows[0][0]) }}
+{%- endmacro %}
+
+{#- A SQL condition on `column` (an ingested_at) that selects the records the history-wide usage
+    checks look at in this build (see trueup_usage_check_since; `relation` holds the staged
+    records the window is anchored on): `true` when they look at every record. -#}
+{% macro trueup_usage_check_window(relation, column='ingested_at') -%}
+    {%- set since = trueup_usage_check_since(relation) -%}
+    {%- if since is none -%}
+        true
+    {%- else -%}
+        ({{ column }} > cast('{{ since }}' as timestamp) or {{ column }} is null)
+    {%- endif -%}
+{%- endmacro %}
