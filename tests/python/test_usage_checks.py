@@ -30,11 +30,12 @@ def copy(built: Warehouse, tmp_path: Path) -> Warehouse:
     return Warehouse(path, built.landing)
 
 
-def check_since(warehouse: Warehouse, as_of: str) -> datetime:
+@pytest.fixture
+def since(copy: Warehouse, dataset: Dataset) -> datetime:
     """Where the default window starts: its length before the latest visible arrival."""
-    [(latest,)] = warehouse.query(
+    [(latest,)] = copy.query(
         "select max(ingested_at) from staging.stg_usage__records where ingested_at <= ?",
-        [as_of],
+        [dataset.as_of],
     )
     return latest - timedelta(days=DEFAULT_WINDOW_DAYS)
 
@@ -84,9 +85,8 @@ def test_full_history_checks_pass_on_the_built_warehouse(copy: Warehouse, datase
 
 
 def test_rollup_check_compares_the_days_of_recent_records(
-    copy: Warehouse, dataset: Dataset
+    copy: Warehouse, dataset: Dataset, since: datetime
 ) -> None:
-    since = check_since(copy, dataset.as_of)
     recent_days = days_touched_since(copy, since)
     rows = copy.query(
         "select tenant_id, meter, usage_date from intermediate.int_usage_daily_rolled_up "
@@ -110,9 +110,8 @@ def test_rollup_check_compares_the_days_of_recent_records(
 
 
 def test_conservation_compares_recent_files_and_every_total(
-    copy: Warehouse, dataset: Dataset
+    copy: Warehouse, dataset: Dataset, since: datetime
 ) -> None:
-    since = check_since(copy, dataset.as_of)
     per_file = copy.query(
         "select quarantine.source_file, "
         "  bool_or(staged.ingested_at > ? or staged.ingested_at is null) as is_recent, "
@@ -140,9 +139,8 @@ def test_conservation_compares_recent_files_and_every_total(
 
 
 def test_unique_locations_are_checked_among_recent_records(
-    copy: Warehouse, dataset: Dataset
+    copy: Warehouse, dataset: Dataset, since: datetime
 ) -> None:
-    since = check_since(copy, dataset.as_of)
     locations = copy.query(
         "select source_file, line_number, ingested_at > ? from staging.stg_usage__records "
         "where ingested_at is not null order by source_file, line_number",
