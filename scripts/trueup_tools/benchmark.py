@@ -9,7 +9,9 @@ Steps (each measured in a fresh helper process, so wall time and peak RSS are it
    cache (freshly written ones are there already);
 2. (a) a full `dbt run` of the usage models on a fresh warehouse;
 3. a `dbt run` that selects nothing: dbt's fixed start-up cost;
-4. (c) the floor: one hand-written DuckDB query computing the same `fct_usage_daily`;
+4. (c) the floor: one hand-written DuckDB query computing the same `fct_usage_daily`; once,
+   for information, (c') the same floor after it has copied every landed row into a table of
+   its database file, as staging keeps every record for the builds that follow;
 5. the extra day is moved into the landing tree, then (b) an incremental `dbt run`, and a
    floor over all days again;
 6. (d) the usage models' data tests after that day, as a scheduled `dbt build` runs them:
@@ -404,8 +406,9 @@ def warm_file_cache(files: Sequence[Path], chunk: int = 1 << 24) -> int:
 # the floor: one hand-written query
 
 
-def floor_sql(landing: Path, meters: Sequence[Meter]) -> str:
-    """`fct_usage_daily` from the landed Parquet files in one query.
+def floor_sql(landing: Path, meters: Sequence[Meter], records: str | None = None) -> str:
+    """`fct_usage_daily` from the landed Parquet files in one query (or from `records`, a table
+    holding them with their `filename` and `file_row_number`).
 
     Dedupe: the keys (producer, event_id) with more than one copy are found by a key-only
     aggregation; for them the copy with the smallest (ingested_at, file, row) wins (`arg_min`)
@@ -419,7 +422,7 @@ def floor_sql(landing: Path, meters: Sequence[Meter]) -> str:
     values = ", ".join(
         f"({sql_text(m.meter)}, {sql_text(m.unit)}, {sql_text(m.aggregation)})" for m in meters
     )
-    glob = sql_text(str(landing / "usage" / "**" / "*.parquet"))
+    source = records or landed_parquet(landing)
 
     def weighted(units: str) -> str:
         # round(units / r_units) on integers, half away from zero, back to DECIMAL(38, 9)
@@ -436,8 +439,7 @@ records as not materialized (
     select
         producer, event_id, tenant_id, meter, quantity, sample_rate, event_ts, ingested_at,
         filename, file_row_number
-    from read_parquet({glob}, filename = true, file_row_number = true,
-        hive_partitioning = false)
+    from {source}
 ),
 repeated_keys as (
     -- the duplicate set: keys with more than one copy (a key-only aggregation)
@@ -508,10 +510,28 @@ group by tenant_id, meter, usage_date, unit, aggregation
 """
 
 
+def landed_parquet(landing: Path) -> str:
+    """Every landed Parquet row with its file name and 0-based row number."""
+    glob = sql_text(str(landing / "usage" / "**" / "*.parquet"))
+    return (
+        f"read_parquet({glob}, filename = true, file_row_number = true, hive_partitioning = false)"
+    )
+
+
 def run_floor(
-    database: Path, table: str, landing: Path, meters_csv: Path, threads: int
+    database: Path,
+    table: str,
+    landing: Path,
+    meters_csv: Path,
+    threads: int,
+    *,
+    persist: bool = False,
 ) -> dict[str, Any]:
-    """Run the floor query into `table` of `database`; returns its own timing and row count."""
+    """Run the floor query into `table` of `database`; returns its own timing and row count.
+
+    With `persist`, the floor first copies every landed row, as it is, into a table of the
+    same database file (as staging keeps every record for later builds), then runs on that
+    table; both statements are timed. The copy is dropped afterwards, untimed."""
     meters = load_meters(meters_csv)
     con = duckdb.connect(str(database))
     try:
@@ -519,13 +539,23 @@ def run_floor(
         if threads:
             con.execute(f"set threads = {int(threads)}")
         con.execute("set preserve_insertion_order = false")
+        copy = f"{table}_records"
         started = time.perf_counter()
-        con.execute(f"create or replace table {table} as {floor_sql(landing, meters)}")
+        if persist:
+            con.execute(
+                f"create or replace table {copy} as select * from {landed_parquet(landing)}"
+            )
+        persist_s = time.perf_counter() - started
+        query = floor_sql(landing, meters, copy if persist else None)
+        con.execute(f"create or replace table {table} as {query}")
         query_s = time.perf_counter() - started
         rows = int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
+        if persist:
+            con.execute(f"drop table {copy}")
+            con.execute("checkpoint")
     finally:
         con.close()
-    return {"query_s": query_s, "rows": rows}
+    return {"query_s": query_s, "persist_s": persist_s, "rows": rows}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1117,11 +1147,25 @@ def run(args: argparse.Namespace) -> int:
             expect_results=False,
         )
         startup.note = "fixed cost of any dbt invocation (import, parse, no SQL)"
+        floor_persisted = None
         if floor90 is not None:
             check = compare(layout.warehouse, layout.floor_db, "floor_full")
             check["name"] = f"(a) vs floor over {params.days} days"
             checks.append(check)
             full.rows = check["rows_warehouse"]
+            print("(c') floor that first persists the records it reads ...")
+            floor_persisted = run_floor_step(
+                layout,
+                "(c') floor persisting records",
+                "floor_persisted",
+                meters_csv,
+                args,
+                env,
+                persist=True,
+            )
+            check = compare(layout.warehouse, layout.floor_db, "floor_persisted")
+            check["name"] = "(a) vs floor persisting records"
+            checks.append(check)
         else:
             full.rows = warehouse_fact_rows(layout.warehouse)
 
@@ -1156,6 +1200,8 @@ def run(args: argparse.Namespace) -> int:
     steps = [gen_step, seed_step, full, startup]
     if floor90:
         steps.append(floor90)
+    if floor_persisted:
+        steps.append(floor_persisted)
     steps.append(incremental)
     if floor91:
         steps.append(floor91)
@@ -1172,6 +1218,17 @@ def run(args: argparse.Namespace) -> int:
                 f"{_fmt(full.sql_s)} s / {_fmt(floor90.sql_s)} s",
             )
         )
+        if floor_persisted:
+            info = _ratio(
+                "full / floor persisting records (SQL)",
+                full.sql_s,
+                floor_persisted.sql_s,
+                FULL_TO_FLOOR_TARGET,
+                f"{_fmt(full.sql_s)} s / {_fmt(floor_persisted.sql_s)} s; for information: "
+                "a floor that keeps every record, as incremental builds need",
+            )
+            info["status"] = "info"
+            ratios.append(info)
         ratios.append(
             _ratio(
                 "full / floor (node time)",
@@ -1288,20 +1345,28 @@ def run_floor_step(
     meters_csv: Path,
     args: argparse.Namespace,
     env: dict[str, str],
+    *,
+    persist: bool = False,
 ) -> Step:
-    """Run the floor in a fresh measured process."""
+    """Run the floor in a fresh measured process (`persist`: see run_floor)."""
     out = layout.workdir / f"{table}.json"
     out.unlink(missing_ok=True)
     command = [
         sys.executable, "-m", "trueup_tools.benchmark", "_floor",
         str(layout.floor_db), table, str(layout.landing), str(meters_csv),
-        str(args.threads or 0), str(out),
+        str(args.threads or 0), str(out), "persist" if persist else "read",
     ]  # fmt: skip
     log = layout.logs / f"{table}.log"
     figures = measured(command, log, env)
     if figures["returncode"] != 0 or not out.exists():
         raise RuntimeError(f"floor ({name}) failed; see {log}:\n{tail(log)}")
     inner = json.loads(out.read_text(encoding="utf-8"))
+    note = "SQL s = the query alone; overhead = Python + duckdb start-up"
+    if persist:
+        note = (
+            f"copies every landed row into a table ({inner['persist_s']:.2f} s), then the "
+            "floor's query on it; for information, not the target's floor"
+        )
     return Step(
         name=name,
         wall_s=figures["wall_s"],
@@ -1309,7 +1374,7 @@ def run_floor_step(
         returncode=0,
         sql_s=inner["query_s"],
         rows=inner["rows"],
-        note="SQL s = the query alone; overhead = Python + duckdb start-up",
+        note=note,
     )
 
 
@@ -1325,8 +1390,15 @@ def _internal(argv: Sequence[str]) -> int:
         print(json.dumps(measure_child(command, log)))
         return 0
     if mode == "_floor":
-        database, table, landing, meters_csv, threads, out = rest
-        result = run_floor(Path(database), table, Path(landing), Path(meters_csv), int(threads))
+        database, table, landing, meters_csv, threads, out, persist = rest
+        result = run_floor(
+            Path(database),
+            table,
+            Path(landing),
+            Path(meters_csv),
+            int(threads),
+            persist=persist == "persist",
+        )
         Path(out).write_text(json.dumps(result), encoding="utf-8")
         return 0
     raise SystemExit(f"unknown internal mode {mode}")

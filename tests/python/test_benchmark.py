@@ -124,7 +124,7 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
 
     report = json.loads((workdir / "benchmark.json").read_text(encoding="utf-8"))
     assert report["correct"] is True
-    assert [check["match"] for check in report["checks"]] == [True, True]
+    assert [check["match"] for check in report["checks"]] == [True, True, True]
     last = report["checks"][-1]
     assert last["only_in_warehouse"] == 0 and last["only_in_floor"] == 0
     assert last["rows_warehouse"] == last["rows_floor"] > 0
@@ -154,6 +154,11 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
         assert 0 < steps[name]["upkeep_s"] < steps[name]["sql_s"]
         assert steps[name]["model_sql_s"] > 0
     assert any(r["name"] == "incremental / full (model SQL)" for r in report["ratios"])
+    persisted = steps["(c') floor persisting records"]
+    assert persisted["rows"] == report["checks"][0]["rows_floor"]
+    assert persisted["note"].startswith("copies every landed row into a table")
+    info = next(r for r in report["ratios"] if r["name"].startswith("full / floor persisting"))
+    assert info["status"] == "info" and info["value"] > 0
     # the data tests ran (and passed: a failing test fails the benchmark) in both windows
     for name in ("(d) data tests, default window", "(d) data tests, whole history"):
         assert {
