@@ -1,9 +1,10 @@
 """The history-wide usage checks (rollup against records, conservation, unique record locations)
-and their window, var usage_check_window_days: by default they look at the records that arrived
-within the window (and every day and file those records touch), with totals over every
-record; null makes them look at every record. Each test tampers with a copy of a built
-warehouse and runs the checks, so each shows what a check catches and what it leaves to the
-builds that checked older records."""
+and their window, var usage_check_window_days: after a build that folded new arrivals in, they
+look at the records that arrived within the window (and every day and file those records
+touch), with totals over every record; after a build that recomputed the rollup from every
+record (the first, a full refresh, a replay), and with null, they look at every record. Each
+test tampers with a copy of a built warehouse and runs the checks, so each shows what a check
+catches and what it leaves to the builds that checked older records."""
 
 from __future__ import annotations
 
@@ -21,13 +22,29 @@ CONSERVATION_CHECK = "assert_usage_records_conserved"
 STAGING_UNIQUE_CHECK = "unique_combination_of_columns_stg_usage__records_source_file__line_number"
 
 
+@pytest.fixture(scope="module")
+def daily_built(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """A warehouse built as a scheduler builds it: two days before the data set's final as_of,
+    then at it, which folds the last two days' arrivals into what the first build made."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("daily") / "w.duckdb", dataset.landing)
+    earlier = datetime.fromisoformat(dataset.as_of) - timedelta(days=2)
+    warehouse.build(earlier.isoformat(sep=" "))
+    warehouse.build(dataset.as_of)
+    return warehouse
+
+
+def copy_of(warehouse: Warehouse, folder: Path) -> Warehouse:
+    """A copy of a built warehouse to tamper with."""
+    warehouse.query("checkpoint")  # everything into the file, none left in its write-ahead log
+    path = folder / "w.duckdb"
+    shutil.copy(warehouse.path, path)
+    return Warehouse(path, warehouse.landing)
+
+
 @pytest.fixture
-def copy(built: Warehouse, tmp_path: Path) -> Warehouse:
-    """A copy of the built warehouse to tamper with."""
-    built.query("checkpoint")  # everything into the file, none left in its write-ahead log
-    path = tmp_path / "w.duckdb"
-    shutil.copy(built.path, path)
-    return Warehouse(path, built.landing)
+def copy(daily_built: Warehouse, tmp_path: Path) -> Warehouse:
+    """A copy of the warehouse built day by day."""
+    return copy_of(daily_built, tmp_path)
 
 
 @pytest.fixture
@@ -70,6 +87,22 @@ def days_touched_since(warehouse: Warehouse, since: datetime) -> set[date]:
         [since, since],
     )
     return {day for (day,) in rows}
+
+
+def test_a_build_that_recomputed_the_rollup_checks_every_record(
+    built: Warehouse, dataset: Dataset, tmp_path: Path
+) -> None:
+    # built in one build: every day of the rollup was computed by it, so every day is checked
+    once = copy_of(built, tmp_path)
+    [(first_day,)] = once.query(
+        "select min(usage_date) from intermediate.int_usage_daily_rolled_up"
+    )
+    once.query(
+        "update intermediate.int_usage_daily_rolled_up set event_count = event_count + 1 "
+        "where usage_date = ?",
+        [first_day],
+    )
+    assert not run_check(once, dataset, ROLLUP_CHECK)
 
 
 def test_full_history_checks_pass_on_the_built_warehouse(copy: Warehouse, dataset: Dataset) -> None:
