@@ -15,16 +15,16 @@
     {{ return(text | int) }}
 {%- endmacro %}
 
-{#- Where the history-wide usage checks start in this build: the arrivals after this moment
-    (text for a timestamp literal) are checked, with the records
-    whose ingested_at cannot be read. The moment is usage_check_window_days before the latest
-    arrival visible at as_of in `relation` (staged usage records): anchored on the data, not on
-    as_of, so a build at an as_of long after the last arrival still checks the latest ones.
-    None, meaning every record, when the window is null, when nothing is visible yet, when the
-    rollup was recomputed from every record at one as_of (the first build, a full refresh, a
-    replay or an out-of-order arrival), before execution and when `relation` does not exist.
-    Runs queries at execute time. Older records were checked by the builds
-    that processed them and do not change (staging is append-only). -#}
+{#- Where the history-wide usage checks start in this build: the records that arrived after
+    this moment (text for a timestamp literal) are checked, with those whose ingested_at cannot
+    be read. The moment is usage_check_window_days before the latest arrival visible at as_of in
+    `relation` (staged usage records): anchored on the data, not on as_of, so a build at an
+    as_of long after the last arrival still checks the latest ones. Older records were checked
+    by the builds that processed them and do not change (staging is append-only).
+    None, meaning every record: when the window is null; when nothing is visible yet; when every
+    day of the rollup was computed at one as_of (the first build, a full refresh, a replay or an
+    out-of-order arrival recomputed it from every record); before execution; and when
+    `relation` does not exist. Runs queries at execute time. -#}
 {% macro trueup_usage_check_since(relation) -%}
     {%- set days = trueup_usage_check_window_days() -%}
     {%- if days is none or not execute -%}
