@@ -6,13 +6,7 @@
     {%- if raw is none or (raw is string and raw | trim | lower in ('', 'none', 'null', 'all')) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set text = raw | string | trim -%}
-    {%- if raw is boolean or modules.re.match('^[0-9]{1,6}$', text) is none or text | int < 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid var usage_check_window_days='" ~ text ~ "': expected a whole number of "
-            ~ "days >= 1, or null to check every record.") }}
-    {%- endif -%}
-    {{ return(text | int) }}
+    {{ return(trueup_int_var('usage_check_window_days', 1, 'null to check every record')) }}
 {%- endmacro %}
 
 {#- Where the history-wide usage checks start in this build: the records that arrived after

@@ -285,7 +285,7 @@ def test_malformed_var_stops_before_any_model(fresh_warehouse: Warehouse) -> Non
     assert "not a real calendar date" in str(result.exception)
     result = fresh_warehouse.dbt("build", usage_check_window_days=0)
     assert not result.success
-    assert "Invalid var usage_check_window_days='0': expected a whole number of days >= 1" in str(
+    assert "Invalid var usage_check_window_days='0': expected a whole number >= 1, or null" in str(
         result.exception
     )
 

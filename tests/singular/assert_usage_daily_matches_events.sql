@@ -10,56 +10,57 @@
 {%- set classified = ref('int_usage_records_classified') -%}
 {%- set window = trueup_usage_check_window(ref('stg_usage__records')) -%}
 {%- set checked = (window | trim) != 'true' -%}
-{%- set checked_dates_sql -%}
-    -- the days the recent records land on (as originals, or as a removed copy's winner)
-    select usage_date
-    from {{ classified }}
-    where quarantine_reason is null
-        and ingested_at <= {{ trueup_as_of_sql() }}
-        and {{ window }}
-    union
-    select winner_usage_date as usage_date
-    from {{ ref('int_usage_duplicates_identified') }}
-    where {{ window }}
-{%- endset -%}
 {%- if checked -%}
-    {#- their range, as literals: the scan of every record is narrowed by these before the
-        records are classified -#}
-    {%- set range = run_query(
-        "select cast(min(usage_date) as varchar), cast(max(usage_date) as varchar) from ("
-        ~ checked_dates_sql ~ ") as checked_dates"
-    ).rows[0] -%}
-    {%- set first_date = range[0] or '9999-12-31' -%}
-    {%- set after_last_date = dbt.dateadd('day', 1, "cast('" ~ (range[1] or '9999-12-31') ~ "' as date)") -%}
+{#- the days the recent records land on (as originals, or as a removed copy's winner), read
+    once as literals: the scan of every record is narrowed by their range before the
+    records are classified -#}
+{%- set days_query -%}
+select cast(usage_date as {{ dbt.type_string() }})
+from {{ classified }}
+where quarantine_reason is null
+    and ingested_at <= {{ trueup_as_of_sql() }}
+    and {{ window }}
+union
+select cast(winner_usage_date as {{ dbt.type_string() }})
+from {{ ref('int_usage_duplicates_identified') }}
+where {{ window }}
+order by 1
+{%- endset -%}
+{%- set checked_days = run_query(days_query).columns[0].values() | list -%}
+{%- set checked_day_list -%}
+{%- for day in checked_days -%}
+cast('{{ day }}' as date){{ ', ' if not loop.last }}
+{%- endfor -%}
+{%- endset -%}
+{%- if checked_days -%}
+{%- set first_day = "cast('" ~ checked_days[0] ~ "' as date)" -%}
+{%- set after_last_day = dbt.dateadd('day', 1, "cast('" ~ checked_days[-1] ~ "' as date)") -%}
+{%- endif -%}
 {%- endif %}
 
 with
-
-{% if checked %}
-checked_dates as (
-    {{ checked_dates_sql }}
-),
-{% endif %}
 
 usable as (
     select classified.*
     from {{ classified }} as classified
     where classified.quarantine_reason is null
         and classified.ingested_at <= {{ trueup_as_of_sql() }}
-    {%- if checked %}
+    {%- if checked and checked_days %}
         -- a record's day is that of its event_ts or, when its clock was corrected, of its
         -- ingested_at: a range on both columns first, the exact day after
         and (
             (
-                classified.event_ts >= cast('{{ first_date }}' as date)
-                and classified.event_ts < {{ after_last_date }}
+                classified.event_ts >= {{ first_day }}
+                and classified.event_ts < {{ after_last_day }}
             )
             or (
-                classified.ingested_at >= cast('{{ first_date }}' as date)
-                and classified.ingested_at < {{ after_last_date }}
+                classified.ingested_at >= {{ first_day }}
+                and classified.ingested_at < {{ after_last_day }}
             )
         )
-        and classified.usage_date in (select checked_dates.usage_date from checked_dates)
+        and classified.usage_date in ({{ checked_day_list }})
+    {%- elif checked %}
+        and false
     {%- endif %}
 ),
 
@@ -72,7 +73,7 @@ removed as (
     select all_removed.*
     from all_removed
     {%- if checked %}
-    where all_removed.winner_usage_date in (select checked_dates.usage_date from checked_dates)
+    where {{ 'all_removed.winner_usage_date in (' ~ checked_day_list ~ ')' if checked_days else 'false' }}
     {%- endif %}
 ),
 
@@ -131,7 +132,7 @@ published as (
         duplicate_count
     from {{ ref('fct_usage_daily') }}
     {%- if checked %}
-    where usage_date in (select checked_dates.usage_date from checked_dates)
+    where {{ 'usage_date in (' ~ checked_day_list ~ ')' if checked_days else 'false' }}
     {%- endif %}
 ),
 
