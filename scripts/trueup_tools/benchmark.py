@@ -12,9 +12,12 @@ Steps (each measured in a fresh helper process, so wall time and peak RSS are it
 4. (c) the floor: one hand-written DuckDB query computing the same `fct_usage_daily`; once,
    for information, (c') the same floor after it has copied every landed row into a table of
    its database file, as staging keeps every record for the builds that follow;
-5. the extra day is moved into the landing tree, then (b) an incremental `dbt run`, and a
+5. (b0) the same `dbt run` again at the same as_of, before anything new lands: what an
+   incremental run costs whatever the data (printed with the share of the day's data, (b) less
+   (b0), for information);
+6. the extra day is moved into the landing tree, then (b) an incremental `dbt run`, and a
    floor over all days again;
-6. (d) the usage models' data tests after that day, as a scheduled `dbt build` runs them:
+7. (d) the usage models' data tests after that day, as a scheduled `dbt build` runs them:
    with the default usage_check_window_days and over the whole history (not a target; both
    must pass).
 
@@ -1169,6 +1172,18 @@ def run(args: argparse.Namespace) -> int:
         else:
             full.rows = warehouse_fact_rows(layout.warehouse)
 
+        print("(b0) incremental build with nothing new, before the day lands ...")
+        idle = run_dbt_step(
+            setup, "(b0) incremental, nothing new", "run", vars_full, USAGE_SELECTION
+        )
+        idle.note = (
+            "the same models again at the same as_of, no new file: what a run costs whatever "
+            "the data (dbt's materializations, watermark and register look-ups, commits)"
+        )
+        if floor90 is not None:
+            check = compare(layout.warehouse, layout.floor_db, "floor_full")
+            check["name"] = f"(b0) vs floor over {params.days} days"
+            checks.append(check)
         land_extra_day(params, layout)
         print(f"(b) incremental build after one more day, as_of {as_of_next} ...")
         incremental = run_dbt_step(setup, "(b) incremental day", "run", vars_next, USAGE_SELECTION)
@@ -1202,7 +1217,7 @@ def run(args: argparse.Namespace) -> int:
         steps.append(floor90)
     if floor_persisted:
         steps.append(floor_persisted)
-    steps.append(incremental)
+    steps.extend([idle, incremental])
     if floor91:
         steps.append(floor91)
     steps.extend(test_steps)
@@ -1268,6 +1283,16 @@ def run(args: argparse.Namespace) -> int:
             f"{_fmt(full.upkeep_s)} s)",
         )
     )
+    marginal = _ratio(
+        "(incremental - nothing new) / full (SQL)",
+        None if incremental.sql_s is None or idle.sql_s is None else incremental.sql_s - idle.sql_s,
+        full.sql_s,
+        INCREMENTAL_TO_FULL_TARGET,
+        f"{_fmt(incremental.sql_s)} s - {_fmt(idle.sql_s)} s / {_fmt(full.sql_s)} s; for "
+        "information: what the day's data adds to a run",
+    )
+    marginal["status"] = "info"
+    ratios.append(marginal)
     ratios.append(
         _ratio(
             "incremental / full (node time)",

@@ -108,9 +108,10 @@ def test_warm_file_cache_reads_every_byte(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
-    """A small run: generate, full build and floor twice each, one more day, incremental build
-    and floor again. The benchmark itself compares the warehouse with the floor; here the report
-    must say so, and the counts must agree with the landed Parquet files read directly."""
+    """A small run: generate, full build and floor twice each, a run with nothing new, one more
+    day, incremental build and floor again. The benchmark itself compares the warehouse with the
+    floor; here the report must say so, and the counts must agree with the landed Parquet files
+    read directly."""
     workdir = tmp_path / "bench"
     command = [
         sys.executable, "-m", "trueup_tools.benchmark",
@@ -124,7 +125,8 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
 
     report = json.loads((workdir / "benchmark.json").read_text(encoding="utf-8"))
     assert report["correct"] is True
-    assert [check["match"] for check in report["checks"]] == [True, True, True]
+    assert [check["match"] for check in report["checks"]] == [True, True, True, True]
+    assert report["checks"][2]["name"].startswith("(b0)")  # a run with nothing new changed nothing
     last = report["checks"][-1]
     assert last["only_in_warehouse"] == 0 and last["only_in_floor"] == 0
     assert last["rows_warehouse"] == last["rows_floor"] > 0
@@ -159,6 +161,15 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
     assert persisted["note"].startswith("copies every landed row into a table")
     info = next(r for r in report["ratios"] if r["name"].startswith("full / floor persisting"))
     assert info["status"] == "info" and info["value"] > 0
+    # a run with nothing new: every model ran, and the day's share is what (b) adds to it
+    idle = steps["(b0) incremental, nothing new"]
+    assert idle["returncode"] == 0 and idle["sql_s"] > 0
+    assert set(idle["nodes"]) >= {"stg_usage__records", "int_usage_daily_rolled_up"}
+    marginal = next(r for r in report["ratios"] if r["name"].startswith("(incremental - nothing"))
+    assert marginal["status"] == "info"
+    day, full = steps["(b) incremental day"], steps["(a) full build"]
+    expected = (day["sql_s"] - idle["sql_s"]) / full["sql_s"]
+    assert marginal["value"] == (pytest.approx(expected) if expected else None)
     # the data tests ran (and passed: a failing test fails the benchmark) in both windows
     for name in ("(d) data tests, default window", "(d) data tests, whole history"):
         assert {
