@@ -1288,7 +1288,7 @@ def run(args: argparse.Namespace) -> int:
         None if incremental.sql_s is None or idle.sql_s is None else incremental.sql_s - idle.sql_s,
         full.sql_s,
         INCREMENTAL_TO_FULL_TARGET,
-        f"{_fmt(incremental.sql_s)} s - {_fmt(idle.sql_s)} s / {_fmt(full.sql_s)} s; for "
+        f"({_fmt(incremental.sql_s)} s - {_fmt(idle.sql_s)} s) / {_fmt(full.sql_s)} s; for "
         "information: what the day's data adds to a run",
     )
     marginal["status"] = "info"
