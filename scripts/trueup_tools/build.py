@@ -47,8 +47,10 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `trueup demo` (the sample data's options, plus the build's as_of)."""
-    generate.add_arguments(parser)
+    """Options of `trueup demo` (the sample data's options, plus the build's as_of). The
+    demo's data leaves out the 18-digit quantities that test numeric precision: they would
+    put its amounts into the hundreds of millions (`--wide-quantity-rate` brings them back)."""
+    generate.add_arguments(parser, wide_quantity_rate=0.0)
     parser.add_argument("--as-of", help="logical now of the build; default: now")
 
 

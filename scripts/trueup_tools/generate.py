@@ -108,6 +108,10 @@ class GeneratorConfig:
     quarantine_rate: float = 0.02
     beyond_horizon_rate: float = 0.002
     blank_line_rate: float = 0.01
+    # sum-meter quantities with 18 significant digits (9 before the point): more than a DOUBLE
+    # keeps, so the pipeline must take the digits from the text; far beyond real usage, so the
+    # demo turns them off (its amounts would run into the hundreds of millions)
+    wide_quantity_rate: float = 0.004
     grace_period_hours: int = 72
     max_clock_skew_minutes: int = 5
     dedupe_horizon_days: int = 35
@@ -321,8 +325,9 @@ def _decimal_text(rng: Random, int_low: int, int_high: int, max_decimals: int) -
     return f"{whole}.{rng.randrange(10**decimals):0{decimals}d}"
 
 
-def _quantity_value(rng: Random, aggregation: str) -> Decimal | None:
-    """A valid quantity for a meter of the given aggregation (count meters mostly omit it)."""
+def _quantity_value(rng: Random, aggregation: str, wide_rate: float) -> Decimal | None:
+    """A valid quantity for a meter of the given aggregation (count meters mostly omit it);
+    a sum meter's is one of 18 significant digits with probability `wide_rate`."""
     roll = rng.random()
     if aggregation == "count":
         return None if roll < 0.8 else Decimal(rng.choice(("1", "1", "2", "0", "5", "1.0")))
@@ -332,7 +337,7 @@ def _quantity_value(rng: Random, aggregation: str) -> Decimal | None:
             if roll < 0.5
             else Decimal(_decimal_text(rng, 0, 100_000, 3))
         )
-    if roll < 0.004:
+    if roll < wide_rate:
         # 18 significant digits: more than a DOUBLE keeps, so the digits must come from the text
         return Decimal(f"{rng.randint(10**8, 10**9 - 1)}.{rng.randrange(10**9):09d}")
     if roll < 0.3:
@@ -350,7 +355,7 @@ def _base_event(index: int, ctx: _Context) -> _Event:
         event_id=f"evt-{index:07d}-{rng.getrandbits(24):06x}",
         tenant_id=rng.choice(ctx.tenants),
         meter=meter,
-        quantity=_quantity_value(rng, ctx.meters[meter]),
+        quantity=_quantity_value(rng, ctx.meters[meter], cfg.wide_quantity_rate),
         event_ts=event_ts,
         ingested_at=event_ts + _ingest_delay(rng, cfg.max_clock_skew_minutes),
     )
@@ -1424,9 +1429,9 @@ def _csv_list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `trueup generate`."""
-    d = GeneratorConfig()
+def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
+    """Options of `trueup generate` (`defaults` overrides GeneratorConfig's, e.g. the demo's)."""
+    d = dataclasses.replace(GeneratorConfig(), **defaults)
     parser.add_argument("--seed", type=int, default=d.seed, help="random seed (default 42)")
     parser.add_argument("--tenants", type=int, default=d.tenants, help="number of tenants")
     parser.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import re
@@ -16,6 +17,7 @@ import duckdb
 import pytest
 
 from trueup_tools import cli
+from trueup_tools.build import add_demo_arguments
 from trueup_tools.generate import GeneratorConfig, build_records, generate
 from trueup_tools.truth import (
     REASONS,
@@ -300,6 +302,27 @@ def test_files_hold_exactly_the_logical_records(
     assert parsed.keys() == expected.keys()
     mismatches = [key for key in expected if parsed[key] != expected[key]]
     assert not mismatches, [(parsed[k], expected[k]) for k in mismatches[:3]]
+
+
+def _wide_quantities(records: list[UsageRecord]) -> list[Decimal]:
+    """Quantities of 9 or more digits before the point (the numeric stress case)."""
+    return [
+        r.quantity
+        for r in records
+        if isinstance(r.quantity, Decimal) and r.quantity.is_finite() and r.quantity >= 10**8
+    ]
+
+
+def test_wide_quantities_are_an_option_the_demo_turns_off(
+    default_records: list[UsageRecord],
+) -> None:
+    assert _wide_quantities(default_records)  # on by default: tests exercise them
+    _files, output, _ctx = build_records(GeneratorConfig(wide_quantity_rate=0.0))
+    assert not _wide_quantities(output.records)
+    parser = argparse.ArgumentParser()
+    add_demo_arguments(parser)
+    assert parser.parse_args([]).wide_quantity_rate == 0.0
+    assert parser.parse_args(["--wide-quantity-rate", "0.004"]).wide_quantity_rate == 0.004
 
 
 def test_text_forms_cover_the_spec(default_out: Path) -> None:
