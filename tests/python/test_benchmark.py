@@ -16,6 +16,7 @@ from trueup_tools.benchmark import (
     helper_env,
     is_dbt_upkeep,
     read_query_times,
+    run_floor,
     warm_file_cache,
 )
 
@@ -106,6 +107,12 @@ def test_warm_file_cache_reads_every_byte(tmp_path: Path) -> None:
     assert warm_file_cache(files, chunk=1024) == sum(sizes)
 
 
+def test_run_floor_names_an_unknown_variant(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown floor variant 'fast'"):
+        run_floor(tmp_path / "f.duckdb", "t", tmp_path, tmp_path / "meters.csv", 1, variant="fast")
+    assert not (tmp_path / "f.duckdb").exists()
+
+
 @pytest.mark.slow
 def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
     """A small run: generate, full build and floor twice each, a run with nothing new, one more
@@ -125,8 +132,8 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
 
     report = json.loads((workdir / "benchmark.json").read_text(encoding="utf-8"))
     assert report["correct"] is True
-    assert [check["match"] for check in report["checks"]] == [True, True, True, True]
-    assert report["checks"][2]["name"].startswith("(b0)")  # a run with nothing new changed nothing
+    assert [check["match"] for check in report["checks"]] == [True] * 5
+    assert report["checks"][3]["name"].startswith("(b0)")  # a run with nothing new changed nothing
     last = report["checks"][-1]
     assert last["only_in_warehouse"] == 0 and last["only_in_floor"] == 0
     assert last["rows_warehouse"] == last["rows_floor"] > 0
@@ -161,6 +168,13 @@ def test_small_benchmark_equals_floor_and_landed_files(tmp_path: Path) -> None:
     assert persisted["note"].startswith("copies every landed row into a table")
     info = next(r for r in report["ratios"] if r["name"].startswith("full / floor persisting"))
     assert info["status"] == "info" and info["value"] > 0
+    # the floor with the textbook dedupe: same rows (checked above), its own info ratio
+    assert report["checks"][2]["name"] == "(a) vs floor with row_number() dedupe"
+    textbook = steps["(c'') floor, row_number() dedupe"]
+    assert textbook["rows"] == report["checks"][0]["rows_floor"] and textbook["sql_s"] > 0
+    info = next(r for r in report["ratios"] if r["name"].startswith("full / floor with row_"))
+    assert info["status"] == "info"
+    assert info["value"] == pytest.approx(steps["(a) full build"]["sql_s"] / textbook["sql_s"])
     # a run with nothing new: every model ran, and the day's share is what (b) adds to it
     idle = steps["(b0) incremental, nothing new"]
     assert idle["returncode"] == 0 and idle["sql_s"] > 0
