@@ -433,8 +433,12 @@ def floor_sql(
         f"({sql_text(m.meter)}, {sql_text(m.unit)}, {sql_text(m.aggregation)})" for m in meters
     )
     source = records or landed_parquet(landing)
+    winner = (
+        "{'tenant_id': tenant_id, 'meter': meter, 'quantity': quantity,\n"
+        "          'sample_rate': sample_rate, 'event_ts': event_ts}"
+    )
     if window:
-        dedupe = """
+        dedupe = f"""
 numbered as (
     select
         *,
@@ -446,14 +450,13 @@ numbered as (
 ),
 events as (
     select
-        {'tenant_id': tenant_id, 'meter': meter, 'quantity': quantity,
-          'sample_rate': sample_rate, 'event_ts': event_ts} as winner,
+        {winner} as winner,
         copies as duplicates
     from numbered
     where copy_number = 1
 ),"""
     else:
-        dedupe = """
+        dedupe = f"""
 repeated_keys as (
     -- the duplicate set: keys with more than one copy (a key-only aggregation)
     select producer, event_id
@@ -464,9 +467,8 @@ repeated_keys as (
 repeated_winners as (
     select
         arg_min(
-            {'tenant_id': tenant_id, 'meter': meter, 'quantity': quantity,
-              'sample_rate': sample_rate, 'event_ts': event_ts},
-            {'ingested_at': ingested_at, 'file': filename, 'row': file_row_number}
+            {winner},
+            {{'ingested_at': ingested_at, 'file': filename, 'row': file_row_number}}
         ) as winner,
         count(*) - 1 as duplicates
     from records
@@ -475,8 +477,7 @@ repeated_winners as (
 ),
 events as (
     select
-        {'tenant_id': tenant_id, 'meter': meter, 'quantity': quantity,
-          'sample_rate': sample_rate, 'event_ts': event_ts} as winner,
+        {winner} as winner,
         0 as duplicates
     from records
     anti join repeated_keys using (producer, event_id)
