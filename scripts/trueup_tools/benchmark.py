@@ -553,6 +553,42 @@ def landed_parquet(landing: Path) -> str:
 FLOOR_VARIANTS = ("read", "persist", "window")
 
 
+@dataclass(frozen=True)
+class InfoFloor:
+    """A floor run once for information beside the target's: its run_floor variant, step and
+    table names, what it does, its check's and ratio's names, and what the ratio means."""
+
+    variant: str
+    step: str
+    table: str
+    doing: str
+    check: str
+    ratio: str
+    meaning: str
+
+
+INFO_FLOORS = (
+    InfoFloor(
+        "persist",
+        "(c') floor persisting records",
+        "floor_persisted",
+        "the floor after it has copied every landed row into a table",
+        "(a) vs floor persisting records",
+        "full / floor persisting records (SQL)",
+        "a floor that keeps every record, as incremental builds need",
+    ),
+    InfoFloor(
+        "window",
+        "(c'') floor, row_number() dedupe",
+        "floor_window",
+        "the floor with the textbook dedupe (a row_number() window)",
+        "(a) vs floor with row_number() dedupe",
+        "full / floor with row_number() (SQL)",
+        "the floor with the textbook dedupe",
+    ),
+)
+
+
 def run_floor(
     database: Path,
     table: str,
@@ -1187,38 +1223,28 @@ def run(args: argparse.Namespace) -> int:
             expect_results=False,
         )
         startup.note = "fixed cost of any dbt invocation (import, parse, no SQL)"
-        floor_persisted = floor_window = None
+        info_steps: list[Step] = []
         if floor90 is not None:
             check = compare(layout.warehouse, layout.floor_db, "floor_full")
             check["name"] = f"(a) vs floor over {params.days} days"
             checks.append(check)
             full.rows = check["rows_warehouse"]
-            print("(c') floor that first persists the records it reads ...")
-            floor_persisted = run_floor_step(
-                layout,
-                "(c') floor persisting records",
-                "floor_persisted",
-                meters_csv,
-                args,
-                env,
-                variant="persist",
-            )
-            check = compare(layout.warehouse, layout.floor_db, "floor_persisted")
-            check["name"] = "(a) vs floor persisting records"
-            checks.append(check)
-            print("(c'') floor with the textbook dedupe (a row_number() window) ...")
-            floor_window = run_floor_step(
-                layout,
-                "(c'') floor, row_number() dedupe",
-                "floor_window",
-                meters_csv,
-                args,
-                env,
-                variant="window",
-            )
-            check = compare(layout.warehouse, layout.floor_db, "floor_window")
-            check["name"] = "(a) vs floor with row_number() dedupe"
-            checks.append(check)
+            for info_floor in INFO_FLOORS:
+                print(f"{info_floor.step}: {info_floor.doing} ...")
+                info_steps.append(
+                    run_floor_step(
+                        layout,
+                        info_floor.step,
+                        info_floor.table,
+                        meters_csv,
+                        args,
+                        env,
+                        variant=info_floor.variant,
+                    )
+                )
+                check = compare(layout.warehouse, layout.floor_db, info_floor.table)
+                check["name"] = info_floor.check
+                checks.append(check)
         else:
             full.rows = warehouse_fact_rows(layout.warehouse)
 
@@ -1265,10 +1291,7 @@ def run(args: argparse.Namespace) -> int:
     steps = [gen_step, seed_step, full, startup]
     if floor90:
         steps.append(floor90)
-    if floor_persisted:
-        steps.append(floor_persisted)
-    if floor_window:
-        steps.append(floor_window)
+    steps.extend(info_steps)
     steps.extend([idle, incremental])
     if floor91:
         steps.append(floor91)
@@ -1285,25 +1308,14 @@ def run(args: argparse.Namespace) -> int:
                 f"{_fmt(full.sql_s)} s / {_fmt(floor90.sql_s)} s",
             )
         )
-        if floor_persisted:
+        for info_floor, info_step in zip(INFO_FLOORS, info_steps, strict=True):
             info = _ratio(
-                "full / floor persisting records (SQL)",
+                info_floor.ratio,
                 full.sql_s,
-                floor_persisted.sql_s,
+                info_step.sql_s,
                 FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.sql_s)} s / {_fmt(floor_persisted.sql_s)} s; for information: "
-                "a floor that keeps every record, as incremental builds need",
-            )
-            info["status"] = "info"
-            ratios.append(info)
-        if floor_window:
-            info = _ratio(
-                "full / floor with row_number() (SQL)",
-                full.sql_s,
-                floor_window.sql_s,
-                FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.sql_s)} s / {_fmt(floor_window.sql_s)} s; for information: the "
-                "floor with the textbook dedupe",
+                f"{_fmt(full.sql_s)} s / {_fmt(info_step.sql_s)} s; for information: "
+                + info_floor.meaning,
             )
             info["status"] = "info"
             ratios.append(info)
