@@ -69,9 +69,15 @@ earlier_copies as (
         )
 ),
 
-earlier_originals as (
-    -- the current original of each key: its latest copy that was not removed
-    select earlier_copies.*
+earlier_kept as (
+    -- the copies that were not removed, latest first per key
+    select
+        earlier_copies.*,
+        row_number() over (
+            partition by earlier_copies.producer, earlier_copies.event_id
+            order by earlier_copies.ingested_at desc, earlier_copies.source_file desc,
+                earlier_copies.line_number desc
+        ) as recency
     from earlier_copies
     where not exists (
         select 1
@@ -79,11 +85,13 @@ earlier_originals as (
         where removed.source_file = earlier_copies.source_file
             and removed.line_number = earlier_copies.line_number
     )
-    qualify row_number() over (
-        partition by earlier_copies.producer, earlier_copies.event_id
-        order by earlier_copies.ingested_at desc, earlier_copies.source_file desc,
-            earlier_copies.line_number desc
-    ) = 1
+),
+
+earlier_originals as (
+    -- the current original of each key: its latest copy that was not removed
+    select {{ copy_columns | join(', ') }}
+    from earlier_kept
+    where recency = 1
 ),
 
 candidate_copies as (

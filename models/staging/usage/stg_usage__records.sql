@@ -54,13 +54,16 @@ shaped as (
     select
         *,
         case
-            when parsed_record is null or json_type(parsed_record) <> 'OBJECT' then 'malformed'
-            when json_exists(parsed_record, '$.specversion') then 'cloudevents'
-            when list_has_any(json_keys(parsed_record), {{ flat_fields }}) then 'flat'
+            -- (the root of a parsed document always has a kind)
+            when parsed_record is null
+                or {{ trueup_json_kind('parsed_record', '$') }} <> 'object' then 'malformed'
+            when {{ trueup_json_kind('parsed_record', '$.specversion') }} is not null
+                then 'cloudevents'
+            when {{ trueup_json_has_any_key('parsed_record', flat_fields) }} then 'flat'
             else 'unknown'
         end as record_shape,
-        json_type(parsed_record, '$.specversion') = 'VARCHAR'
-        and json_extract_string(parsed_record, '$.specversion') = '1.0' as is_cloudevents_v1
+        {{ trueup_json_kind('parsed_record', '$.specversion') }} = 'string'
+        and {{ trueup_json_text('parsed_record', '$.specversion') }} = '1.0' as is_cloudevents_v1
     from json_records
 ),
 
