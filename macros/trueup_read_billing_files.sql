@@ -16,18 +16,18 @@
     {%- set wanted = required + optional -%}
     {%- set selects = [] -%}
     {%- if execute -%}
-        {%- set root = trueup_landing_path() -%}
         {%- set as_of_date = trueup_as_of()[:10] -%}
         {%- set listing -%}
-            select file from glob('{{ root }}/billing/{{ export_format }}/**/*.csv')
-            union all
-            select file from glob('{{ root }}/billing/{{ export_format }}/**/*.parquet')
-            order by file
+            select path, source_file
+            from ({{ trueup_landed_files_sql('billing/' ~ export_format) }})
+            where source_file like '%.csv' or source_file like '%.parquet'
+            order by source_file
         {%- endset -%}
         {%- for row in run_query(listing).rows -%}
             {%- set path = row[0] -%}
-            {%- set relative = path[(root ~ '/') | length:] -%}
-            {%- set found = modules.re.search('/export_date=([0-9]{4}-[0-9]{2}-[0-9]{2})/', path) -%}
+            {%- set relative = row[1] -%}
+            {%- set found = modules.re.search(
+                '/export_date=([0-9]{4}-[0-9]{2}-[0-9]{2})/', '/' ~ relative) -%}
             {%- if found is none -%}
                 {{ exceptions.raise_compiler_error(
                     "Billing export " ~ relative ~ " is not in an export_date=YYYY-MM-DD folder:"

@@ -25,23 +25,21 @@
     {%- if loaded_relation is not none and register_relation is not none -%}
         {%- set registered_through = trueup_latest_load(register_relation) -%}
     {%- endif -%}
-    {%- set root = trueup_landing_path() -%}
-    {%- set prefix_length = (root ~ '/') | length -%}
     {%- set listing -%}
         with landed as (
-            select file as path from glob('{{ root }}/usage/**/*.jsonl')
-            union all
-            select file as path from glob('{{ root }}/usage/**/*.jsonl.gz')
-            union all
-            select file as path from glob('{{ root }}/usage/**/*.parquet')
+            select path, source_file
+            from ({{ trueup_landed_files_sql('usage') }})
+            where source_file like '%.jsonl'
+                or source_file like '%.jsonl.gz'
+                or source_file like '%.parquet'
         )
         select
             path,
-            substr(path, {{ prefix_length + 1 }}) as source_file,
-            {{ trueup_usage_file_format('path') }} as source_format
+            source_file,
+            {{ trueup_usage_file_format('source_file') }} as source_format
         from landed
         {%- if loaded_relation is not none %}
-        where substr(path, {{ prefix_length + 1 }}) not in (
+        where source_file not in (
             {%- if registered_through is not none %}
             select source_file from {{ register_relation }}
             union all

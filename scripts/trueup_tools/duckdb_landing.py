@@ -1,0 +1,138 @@
+"""DuckDB functions that read the landing folder exactly, registered on dbt's connection.
+
+dbt-duckdb loads this module as a plugin (``plugins:`` in ``profiles/profiles.yml``) and calls
+``Plugin.configure_connection`` on every connection it opens, so the project's SQL can call:
+
+- ``trueup_landing_files(root, folder)``: every regular file below ``root/folder``, by its exact
+  name (no glob patterns: names may contain any character), with its path relative to the
+  landing root, its size and modification time. The root must exist (a typo or an unmounted
+  volume must not look like a quiet day). Symbolic links are followed only when they resolve
+  inside the landing root; a link that leads outside it stops the build naming the link and its
+  target, so that whoever can write the landing folder cannot make the build read other files.
+- ``trueup_file_sha256(path)``: the SHA-256 of a file's bytes (hex), to tell later whether a
+  loaded file changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import Any
+
+import duckdb
+
+LANDED_FILE = duckdb.struct_type(
+    {
+        "path": duckdb.sqltype("VARCHAR"),
+        "source_file": duckdb.sqltype("VARCHAR"),
+        "size_bytes": duckdb.sqltype("BIGINT"),
+        "modified_at": duckdb.sqltype("TIMESTAMP"),
+    }
+)
+
+
+class LandingError(ValueError):
+    """The landing folder cannot be read as the project's contract requires."""
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def landing_files(root: str, folder: str) -> list[dict[str, Any]]:
+    """Every regular file below root/folder, sorted by its path relative to root."""
+    if not os.path.isdir(root):
+        what = "is not a folder" if os.path.exists(root) else "does not exist"
+        raise LandingError(
+            f"Landing root {root} {what}. Set landing_path (or TRUEUP_LANDING_PATH) to an "
+            "existing folder; an existing empty folder means no data."
+        )
+    real_root = os.path.realpath(root)
+    start = os.path.join(root, folder) if folder else root
+    found: list[dict[str, Any]] = []
+    seen_dirs: set[str] = set()
+
+    def refuse_outside(entry_path: str, target: str) -> None:
+        relative = os.path.relpath(entry_path, root).replace(os.sep, "/")
+        raise LandingError(
+            f"Landing entry {relative} is a symbolic link to {target}, outside the landing "
+            f"root {real_root}: trueup reads only files inside the landing root. Remove the "
+            "link, or copy the file into the landing folder."
+        )
+
+    def walk(directory: str) -> None:
+        real_dir = os.path.realpath(directory)
+        if real_dir in seen_dirs:
+            return
+        seen_dirs.add(real_dir)
+        with os.scandir(directory) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                entry_path = os.path.join(directory, entry.name)
+                if entry.is_symlink():
+                    target = os.path.realpath(entry_path)
+                    if not _inside(target, real_root):
+                        refuse_outside(entry_path, target)
+                if entry.is_dir(follow_symlinks=True):
+                    walk(entry_path)
+                elif entry.is_file(follow_symlinks=True):
+                    stat = entry.stat(follow_symlinks=True)
+                    found.append(
+                        {
+                            "path": entry_path,
+                            "source_file": os.path.relpath(entry_path, root).replace(os.sep, "/"),
+                            "size_bytes": stat.st_size,
+                            "modified_at": dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(
+                                tzinfo=None
+                            ),
+                        }
+                    )
+
+    if os.path.isdir(start):
+        if os.path.islink(start.rstrip(os.sep)):
+            target = os.path.realpath(start)
+            if not _inside(target, real_root):
+                refuse_outside(start, target)
+        walk(start)
+    found.sort(key=lambda f: f["source_file"])
+    return found
+
+
+def file_sha256(path: str) -> str:
+    """Hex SHA-256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the trueup_* landing functions on a DuckDB connection."""
+    con.create_function(
+        "trueup_landing_files",
+        landing_files,
+        [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
+        duckdb.list_type(LANDED_FILE),
+        side_effects=True,
+    )
+    con.create_function(
+        "trueup_file_sha256",
+        file_sha256,
+        [duckdb.sqltype("VARCHAR")],
+        duckdb.sqltype("VARCHAR"),
+        side_effects=True,
+    )
+
+
+try:  # the plugin hook exists only where dbt-duckdb is installed (always, in the project venv)
+    from dbt.adapters.duckdb.plugins import BasePlugin
+except ImportError:  # pragma: no cover
+    BasePlugin = object  # type: ignore[assignment,misc]
+
+
+class Plugin(BasePlugin):  # type: ignore[misc,valid-type]
+    """dbt-duckdb plugin: registers the landing functions on each connection dbt opens."""
+
+    def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
+        register(conn)
