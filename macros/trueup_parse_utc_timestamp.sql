@@ -1,5 +1,9 @@
 {#- An RFC 3339 timestamp text as a UTC timestamp (no time zone); NULL when it does not parse.
-    Text without an offset is UTC. Requires a date and a time with seconds. -#}
+    Text without an offset is UTC. Requires a date and a time with seconds. Every field is
+    checked against RFC 3339's grammar: month 01-12, day 01-31 (and the calendar), hour 00-23,
+    minute and second 00-59 (no leap second 60, no 24:00), 1 to 9 fraction digits, and an
+    offset `Z`/`z` or +/-HH, +/-HHMM, +/-HH:MM with hour 00-23 and minute 00-59: `+25:00`,
+    `-99:00` or `+05:75` are unreadable, never a shift of the event to another day. -#}
 {% macro trueup_parse_utc_timestamp(text) -%}
     {{ return(adapter.dispatch('trueup_parse_utc_timestamp', 'trueup')(text)) }}
 {%- endmacro %}
@@ -21,8 +25,9 @@
         case
             when regexp_full_match(
                 {{ text }},
-                '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?'
-                || '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?'
+                '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+                || '[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?'
+                || '([Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?'
             )
                 then timezone('UTC', try_cast(
                     case

@@ -1,6 +1,10 @@
 {#- Staged usage records (`records`: stg_usage__records, or a subquery of it with every column)
     classified: each with its quarantine reason (NULL when usable) and, for usable records,
-    canonical time, sampling weight and lateness. A query of its own (WITH ... SELECT), for use
+    canonical time, sampling weight and lateness. Accepted ranges: event_ts and ingested_at in
+    trueup_time_range (2000-01-01 to 2100-01-01, UTC), ingested_at no later than the load of its
+    file (loaded_at) + max_clock_skew_minutes - the ingestion clock is trusted, so a later one
+    cannot be true (`timestamp_out_of_range`); a quantity, weighted as its meter aggregates it,
+    below trueup_max_quantity (10^15; beyond it `invalid_quantity`). A query of its own (WITH ... SELECT), for use
     as a subquery. int_usage_records_classified is this over all of staging;
     int_usage_duplicates_identified applies it to just the records it needs. -#}
 {% macro trueup_usage_classified_records(records) -%}
@@ -23,6 +27,10 @@ checked as (
         record_shape = 'malformed' as is_malformed,
         coalesce(quantity >= 0, false) as is_quantity_valid,
         event_ts is not null and ingested_at is not null as is_timestamp_valid,
+        coalesce(
+            {{ trueup_ingested_at_in_range('ingested_at', 'loaded_at') }}, false
+        ) as is_ingested_at_in_range,
+        coalesce({{ trueup_timestamp_in_range('event_ts') }}, false) as is_event_ts_in_range,
         coalesce(sample_rate > 0 and sample_rate <= 1, false) as is_sample_rate_valid
     from records
 ),
@@ -40,7 +48,18 @@ classified as (
             when checked.has_quantity and not checked.is_quantity_valid then 'invalid_quantity'
             when not checked.has_quantity and meters.aggregation <> 'count'
                 then 'invalid_quantity'
+            -- beyond the supported range (weighted by a valid sample rate): a figure no sum can
+            -- be trusted to hold
+            when checked.is_sample_rate_valid
+                and not {{ trueup_quantity_in_range(
+                    'checked.quantity', 'checked.sample_rate', 'meters.aggregation') }}
+                then 'invalid_quantity'
+            when not checked.is_sample_rate_valid
+                and not coalesce(checked.quantity < {{ trueup_max_quantity() }}, true)
+                then 'invalid_quantity'
             when not checked.is_timestamp_valid then 'invalid_timestamp'
+            when not checked.is_event_ts_in_range or not checked.is_ingested_at_in_range
+                then 'timestamp_out_of_range'
             when not checked.is_sample_rate_valid then 'invalid_sample_rate'
         end as quarantine_reason
     from checked

@@ -28,6 +28,7 @@ REASONS: tuple[str, ...] = (
     "unknown_meter",
     "invalid_quantity",
     "invalid_timestamp",
+    "timestamp_out_of_range",
     "invalid_sample_rate",
 )
 """Quarantine reasons, in precedence order (the first that applies wins)."""
@@ -212,11 +213,25 @@ def as_of_instant(as_of: datetime | date) -> datetime:
     return datetime.combine(as_of, time(0), tzinfo=UTC)
 
 
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What identifiers are trimmed of: Unicode's White_Space characters (macro trueup_white_space).
+Python's str.strip() would also strip U+001C-U+001F, which are not white space."""
+
+TIME_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+"""Accepted event_ts and ingested_at: from the first (inclusive) to the second (exclusive)."""
+
+MAX_QUANTITY = Decimal("1e15")
+"""A quantity, weighted as its meter aggregates it, must stay below this bound."""
+
+
 def trimmed(value: str | None) -> str | None:
-    """An identifier trimmed of surrounding whitespace; blank or missing gives None."""
+    """An identifier trimmed of surrounding white space; blank or missing gives None."""
     if value is None:
         return None
-    stripped = value.strip()
+    stripped = value.strip(WHITE_SPACE)
     return stripped or None
 
 
@@ -236,6 +251,26 @@ def _quantity_ok(quantity: Number, aggregation: str) -> bool:
     if quantity is None:
         return aggregation == "count"
     return isinstance(quantity, Decimal) and quantity.is_finite() and quantity >= 0
+
+
+def _quantity_in_range(quantity: Number, sample_rate: Number, aggregation: str) -> bool:
+    """The quantity as its meter weights it (sum: q / r, count: 1 / r, max: q) is below
+    MAX_QUANTITY; a raw quantity at or beyond it is out of range whatever the sample rate.
+    Called on a valid quantity; an invalid sample rate only checks the raw quantity."""
+    if isinstance(quantity, Decimal) and quantity >= MAX_QUANTITY:
+        return False
+    if not _sample_rate_ok(sample_rate) or aggregation == "max":
+        return True
+    rate = ONE if sample_rate is None else sample_rate
+    assert isinstance(rate, Decimal)
+    if aggregation == "count":
+        return MAX_QUANTITY * rate > ONE
+    assert isinstance(quantity, Decimal)
+    return quantity < MAX_QUANTITY * rate
+
+
+def _in_time_range(instant: datetime) -> bool:
+    return TIME_RANGE[0] <= instant < TIME_RANGE[1]
 
 
 def _sample_rate_ok(sample_rate: Number) -> bool:
@@ -272,8 +307,15 @@ def quarantine_reason(record: UsageRecord, meters: Mapping[str, str]) -> str | N
         return "unknown_meter"
     if not _quantity_ok(record.quantity, meters[meter]):
         return "invalid_quantity"
-    if readable_instant(record.event_ts) is None or readable_instant(record.ingested_at) is None:
+    if not _quantity_in_range(record.quantity, record.sample_rate, meters[meter]):
+        return "invalid_quantity"
+    event_ts, ingested_at = readable_instant(record.event_ts), readable_instant(record.ingested_at)
+    if event_ts is None or ingested_at is None:
         return "invalid_timestamp"
+    # (the warehouse also bounds ingested_at by the load of its file; generated files are
+    # written after every ingested_at they hold, so that bound never applies here)
+    if not _in_time_range(event_ts) or not _in_time_range(ingested_at):
+        return "timestamp_out_of_range"
     if not _sample_rate_ok(record.sample_rate):
         return "invalid_sample_rate"
     return None

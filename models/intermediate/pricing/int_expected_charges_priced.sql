@@ -1,7 +1,13 @@
 {#- One expected charge line per segment × rate-card meter of the version in force: the
     segment's metered quantity (usage by date of event_at; a max meter's segment quantity is its
     peak day), priced by the version's tiers, flat fees prorated by segment days over month
-    days, discounted and rounded once. Lines exist without usage (quantity 0: fees are owed). -#}
+    days, discounted and rounded once. Lines exist without usage (quantity 0: fees are owed).
+    Supported range: a line's amount before discount stays below 10^14 in contract currency
+    (the discount step multiplies 18-decimal amounts exactly within 38 digits). A line whose
+    bound - every tier's quantity × unit_price (package: (quantity / package_size + 1) ×
+    unit_price) plus its flat fees - reaches 99.9 trillion stops the build with a message naming
+    the tenant, meter, period and contract version, before any amount is computed. The bound is
+    a guard only, in floating point with a 0.1% margin; amounts stay exact DECIMAL. -#}
 
 with
 
@@ -79,6 +85,7 @@ line_tiers as (
         measured_lines.contract_id,
         measured_lines.contract_version,
         measured_lines.meter,
+        measured_lines.tenant_id,
         measured_lines.segment_days,
         measured_lines.period_days,
         measured_lines.discount_pct,
@@ -98,9 +105,58 @@ line_tiers as (
         and measured_lines.meter = tiers.meter
 ),
 
+line_bounds as (
+    -- an upper bound of each line's amount before discount (see the header)
+    select
+        period_start,
+        contract_id,
+        contract_version,
+        meter,
+        sum(
+            cast(quantity as {{ dbt.type_float() }})
+            * case
+                when pricing_model = 'package'
+                    then cast(unit_price as {{ dbt.type_float() }})
+                    / cast(nullif(package_size, 0) as {{ dbt.type_float() }})
+                else cast(unit_price as {{ dbt.type_float() }})
+            end
+            + case
+                when pricing_model = 'package' then cast(unit_price as {{ dbt.type_float() }})
+                else 0
+            end
+            + cast(coalesce(flat_fee, 0) as {{ dbt.type_float() }})
+        ) as amount_bound
+    from line_tiers
+    group by period_start, contract_id, contract_version, meter
+),
+
+priceable_line_tiers as (
+    select line_tiers.*
+    from line_tiers
+    inner join line_bounds
+        on line_tiers.period_start = line_bounds.period_start
+        and line_tiers.contract_id = line_bounds.contract_id
+        and line_tiers.contract_version = line_bounds.contract_version
+        and line_tiers.meter = line_bounds.meter
+    where
+        case
+            when line_bounds.amount_bound >= 99900000000000
+                then {{ trueup_raise_error(
+                    "'trueup: the expected amount of tenant ' || line_tiers.tenant_id"
+                    ~ " || ', meter ' || line_tiers.meter"
+                    ~ " || ', period ' || cast(line_tiers.period_start as " ~ dbt.type_string() ~ ")"
+                    ~ " || ' (contract ' || line_tiers.contract_id || ' version '"
+                    ~ " || cast(line_tiers.contract_version as " ~ dbt.type_string() ~ ")"
+                    ~ " || ', quantity ' || cast(line_tiers.quantity as " ~ dbt.type_string() ~ ")"
+                    ~ " || ') reaches the supported bound of 10^14: check its usage and rate card'"
+                ) }} is null
+            else true
+        end
+),
+
 line_amounts as (
     {{ trueup_price_line_tiers(
-        'line_tiers', ['period_start', 'contract_id', 'contract_version', 'meter']
+        'priceable_line_tiers', ['period_start', 'contract_id', 'contract_version', 'meter']
     ) }}
 ),
 
