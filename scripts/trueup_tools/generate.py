@@ -683,6 +683,9 @@ QUARANTINE_VARIANTS: dict[str, tuple[tuple[str, Variant], ...]] = {
         ("ingested_at_absent", _set(ingested_at=ABSENT)),
         ("event_ts_null", _set(event_ts=None)),
     ),
+    "timestamp_out_of_range": (
+        ("event_ts_1900", _set(event_ts=datetime(1900, 1, 1, 12, 0, tzinfo=UTC))),
+    ),
     "invalid_sample_rate": (
         ("zero", _set(sample_rate=_Num("0"))),
         ("above_one", _set(sample_rate=_Num("1.5"))),
