@@ -98,7 +98,7 @@ def test_quarantine_matches_injected_faults(built: Warehouse, dataset: Dataset) 
     faults = dataset.faults()
     by_reason = dict(built.query("select reason, count(*) from ops.usage_quarantine group by 1"))
     expected = {reason: n for reason, n in faults["quarantined_by_reason"].items() if n}
-    assert len(expected) == 8, "the default data set injects every quarantine reason"
+    assert len(expected) == 9, "the default data set injects every quarantine reason"
     assert by_reason == expected
     with (dataset.truth / "usage_quarantine.csv").open() as handle:
         truth_rows = sorted(
