@@ -105,6 +105,30 @@ line_tiers as (
         and measured_lines.meter = tiers.meter
 ),
 
+tier_rates as (
+    -- what one unit of quantity can cost in a tier, and what the tier adds on top
+    select
+        period_start,
+        contract_id,
+        contract_version,
+        meter,
+        quantity,
+        case
+            when pricing_model = 'package'
+                then (
+                    cast(unit_price as {{ dbt.type_float() }})
+                    / cast(nullif(package_size, 0) as {{ dbt.type_float() }})
+                )
+            else cast(unit_price as {{ dbt.type_float() }})
+        end as price_per_unit,
+        cast(coalesce(flat_fee, 0) as {{ dbt.type_float() }})
+        + case
+            when pricing_model = 'package' then cast(unit_price as {{ dbt.type_float() }})
+            else 0
+        end as fees
+    from line_tiers
+),
+
 line_bounds as (
     -- an upper bound of each line's amount before discount (see the header)
     select
@@ -113,20 +137,10 @@ line_bounds as (
         contract_version,
         meter,
         sum(
-            cast(quantity as {{ dbt.type_float() }})
-            * case
-                when pricing_model = 'package'
-                    then cast(unit_price as {{ dbt.type_float() }})
-                    / cast(nullif(package_size, 0) as {{ dbt.type_float() }})
-                else cast(unit_price as {{ dbt.type_float() }})
-            end
-            + case
-                when pricing_model = 'package' then cast(unit_price as {{ dbt.type_float() }})
-                else 0
-            end
-            + cast(coalesce(flat_fee, 0) as {{ dbt.type_float() }})
+            cast(quantity as {{ dbt.type_float() }}) * price_per_unit
+            + fees
         ) as amount_bound
-    from line_tiers
+    from tier_rates
     group by period_start, contract_id, contract_version, meter
 ),
 
