@@ -7,8 +7,14 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from conftest import Warehouse
+from hostile import AS_OF, land
 from trueup_tools import PROJECT_DIR
 
 # --------------------------------------------------------------------------- item 21: bootstrap
@@ -89,3 +95,140 @@ def test_bootstrap_refuses_an_unknown_extra(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert 'TRUEUP_EXTRA must be empty or "dev", got "--seed"' in done.stderr
     assert not log.exists()
+
+
+# --------------------------------------------------------------------------- billing exports
+
+FOCUS_HEADER = (
+    "BillingAccountId,SubAccountId,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
+    "BilledCost,BillingCurrency,SkuId,ConsumedQuantity"
+)
+INVOICE_HEADER = (
+    "invoice_id,line_id,customer_id,price_id,period_start,period_end,quantity,amount,"
+    "currency,line_type"
+)
+
+
+def focus_csv(*costs: str, account: str = "acct-1001") -> bytes:
+    """A FOCUS export of tenant-001's api_requests (one usage line per cost) for 2026-09."""
+    lines = [FOCUS_HEADER] + [
+        f"payer-1,{account},2026-09-01T00:00:00Z,2026-10-01T00:00:00Z,Usage,{cost},USD,SKU-API-1K,1"
+        for cost in costs
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def tieout(warehouse: Warehouse) -> dict[str, tuple]:
+    """source_file -> (line_count, total_amount, difference) of ops.billing_tieout."""
+    rows = warehouse.query(
+        "select source_file, line_count, total_amount, difference from ops.billing_tieout"
+    )
+    return {file: (count, total, difference) for file, count, total, difference in rows}
+
+
+def staged_lines(warehouse: Warehouse) -> dict[str, tuple[int, Decimal]]:
+    """source_file -> (lines staged, Σ billed_cost) of the FOCUS staging model."""
+    rows = warehouse.query(
+        "select source_file, count(*), sum(billed_cost) from staging.stg_billing__focus_lines "
+        "group by source_file"
+    )
+    return {file: (count, total) for file, count, total in rows}
+
+
+def write_parquet_export(path: Path, costs: list[str]) -> None:
+    """A FOCUS Parquet export (columns as text) with one usage line per cost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = ", ".join(
+        f"('payer-1', 'acct-1001', '2026-09-01T00:00:00Z', '2026-10-01T00:00:00Z', 'Usage', "
+        f"'{cost}', 'USD', 'SKU-API-1K', '1')"
+        for cost in costs or ["0"]
+    )
+    keep = "true" if costs else "false"  # no costs: a file with the columns and no rows
+    columns = FOCUS_HEADER.replace(",", ", ")
+    target = str(path).replace("'", "''")
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"copy (select * from (values {values}) as t({columns}) where {keep}) "
+            f"to '{target}' (format parquet)"
+        )
+    finally:
+        con.close()
+
+
+def test_billing_files_with_glob_characters_are_read_by_their_exact_name(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    folder = "billing/focus/export_date=2026-10-03"
+    written = {
+        f"{folder}/acct[1].csv": ["10.5"],
+        f"{folder}/acct1.csv": ["1.25", "2.25"],  # what acct[1].csv matches as a pattern
+        f"{folder}/batch*.csv": ["100"],
+        f"{folder}/batch-a.csv": ["7", "8", "9"],
+        f"{folder}/part?.csv": ["0.000000000000001"],
+        f"{folder}/part1.csv": ["3"],
+    }
+    for relative, costs in written.items():
+        land(landing, relative, focus_csv(*costs))
+    parquet = {f"{folder}/cost{{a,b}}.parquet": ["40"], f"{folder}/costa.parquet": ["2", "2"]}
+    for relative, costs in parquet.items():
+        write_parquet_export(landing / relative, costs)
+    written.update(parquet)
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
+    warehouse.build(AS_OF)
+    expected = {f: (len(c), sum(Decimal(x) for x in c)) for f, c in written.items()}
+    assert staged_lines(warehouse) == expected
+    ties = tieout(warehouse)
+    assert {f: (n, total) for f, (n, total, _) in ties.items()} == expected
+    assert all(difference == 0 for _, _, difference in ties.values())
+
+
+@pytest.mark.parametrize("export_date", ["2026-02-30", "2026-13-01", "2025-02-29", "2026-9-3"])
+def test_impossible_export_date_folder_stops_the_build_naming_folder_and_file(
+    tmp_path: Path, export_date: str
+) -> None:
+    landing = tmp_path / "landing"
+    land(landing, "billing/focus/export_date=2026-09-03/good.csv", focus_csv("1"))
+    bad = f"billing/invoice_lines/export_date={export_date}/lines-2026-09.csv"
+    land(landing, bad, (INVOICE_HEADER + "\n").encode())
+    result = Warehouse(tmp_path / "w.duckdb", landing).dbt("build", as_of=AS_OF)
+    assert not result.success
+    message = " ".join(result.failures()) + str(result.exception or "")
+    assert f"Billing export {bad} is in folder export_date={export_date}" in message
+    assert "not a calendar date written YYYY-MM-DD" in message
+
+
+def test_empty_billing_exports_show_in_the_tieout_with_zero_totals(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    focus = "billing/focus/export_date=2024-02-29"  # a leap day is a date
+    invoices = "billing/invoice_lines/export_date=2026-10-03"
+    empty = {
+        f"{focus}/zero-bytes.csv": b"",
+        f"{focus}/header-only.csv": (FOCUS_HEADER + "\r\n").encode(),
+        f"{focus}/blank-lines.csv": b"\n \r\n\t\n",
+        f"{focus}/zero-bytes.parquet": b"",
+        f"{invoices}/zero-bytes.csv": b"",
+        f"{invoices}/header-only.csv": (INVOICE_HEADER + "\n").encode(),
+    }
+    for relative, content in empty.items():
+        land(landing, relative, content)
+    land(landing, f"{focus}/real.csv", focus_csv("12.5", "0.5"))
+    write_parquet_export(landing / focus / "no-rows.parquet", [])
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
+    warehouse.build(AS_OF)
+    expected = {file: (0, Decimal(0), Decimal(0)) for file in empty}
+    expected[f"{focus}/no-rows.parquet"] = (0, Decimal(0), Decimal(0))
+    expected[f"{focus}/real.csv"] = (2, Decimal("13"), Decimal(0))
+    assert tieout(warehouse) == expected
+    assert staged_lines(warehouse) == {f"{focus}/real.csv": (2, Decimal("13"))}
+
+
+def test_header_only_export_without_a_required_column_names_file_and_column(
+    tmp_path: Path,
+) -> None:
+    landing = tmp_path / "landing"
+    relative = "billing/focus/export_date=2026-10-03/wrong-header.csv"
+    land(landing, relative, b"AccountId,Cost\n")
+    result = Warehouse(tmp_path / "w.duckdb", landing).dbt("build", as_of=AS_OF)
+    assert not result.success
+    message = " ".join(result.failures()) + str(result.exception or "")
+    assert f"Billing export {relative} has no column BillingAccountId" in message
