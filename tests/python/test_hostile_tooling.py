@@ -4,9 +4,12 @@ seeds) by hand and fails on the behaviour the issue reports."""
 
 from __future__ import annotations
 
+import csv
 import os
+import shutil
 import stat
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import Warehouse
-from hostile import AS_OF, land
+from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
 from trueup_tools import PROJECT_DIR
 
 # --------------------------------------------------------------------------- item 21: bootstrap
@@ -232,3 +235,108 @@ def test_header_only_export_without_a_required_column_names_file_and_column(
     assert not result.success
     message = " ".join(result.failures()) + str(result.exception or "")
     assert f"Billing export {relative} has no column BillingAccountId" in message
+
+
+# --------------------------------------------------------------------------- item 5: query vars
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """tenant-001 and tenant-002 metered and billed in 2026-09, built at AS_OF."""
+    root = tmp_path_factory.mktemp("query")
+    landing = root / "landing"
+    events = [
+        flat_event("e-1", quantity=1500),
+        flat_event("e-2", tenant_id="tenant-002", quantity=2500),
+    ]
+    land(landing, "usage/ingest_date=2026-09-10/part-0001.jsonl", jsonl(*events))
+    land(landing, "billing/focus/export_date=2026-10-03/acct.csv", focus_csv("9", "1"))
+    warehouse = Warehouse(root / "w.duckdb", landing)
+    warehouse.build(AS_OF)
+    assert_conserved(warehouse, {"usage/ingest_date=2026-09-10/part-0001.jsonl": 2})
+    return warehouse
+
+
+def run_query(warehouse: Warehouse, name: str, *var_pairs: str) -> tuple[int, list[dict], str]:
+    """`trueup query name --var ... --csv` in a subprocess, on a copy of the warehouse (dbt in
+    this process still holds the file): exit code, rows, stderr."""
+    database = warehouse.path.with_name("copy.duckdb")
+    if not database.exists():
+        warehouse.query("checkpoint")
+        shutil.copy(warehouse.path, database)
+    out = warehouse.path.with_name(f"{name}-{len(var_pairs)}.csv")
+    out.unlink(missing_ok=True)
+    args = [a for pair in var_pairs for a in ("--var", pair)]
+    done = subprocess.run(
+        [sys.executable, "-m", "trueup_tools.cli", "query", name, *args, "--csv", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TRUEUP_DUCKDB_PATH": str(database)},
+        timeout=300,
+    )
+    rows = []
+    if out.exists():
+        with out.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    return done.returncode, rows, done.stderr
+
+
+@pytest.mark.parametrize(
+    "tenant", ["x' union select 'tenant-002", "tenant-001' or 'a'='a", "o'brien", "tenant-001'"]
+)
+def test_query_text_var_is_one_value_never_sql(small_warehouse: Warehouse, tenant: str) -> None:
+    rc, rows, stderr = run_query(
+        small_warehouse, "tenant_trueup_statement", f"statement_tenant={tenant}"
+    )
+    assert rc == 0, stderr
+    assert rows == []  # no tenant has that id: nothing leaks from another tenant
+
+
+def test_query_text_var_still_selects_its_tenant(small_warehouse: Warehouse) -> None:
+    rc, rows, stderr = run_query(
+        small_warehouse, "tenant_trueup_statement", "statement_tenant=tenant-002"
+    )
+    assert rc == 0, stderr
+    assert rows and {row["tenant_id"] for row in rows} == {"tenant-002"}
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-02-30", "2026-09-01'", "last month", "2026-9"])
+def test_query_period_var_is_checked_naming_the_var(
+    small_warehouse: Warehouse, period: str
+) -> None:
+    rc, rows, stderr = run_query(
+        small_warehouse, "variances_needing_review", f"review_period={period}"
+    )
+    assert rc == 2 and rows == []
+    assert "--var review_period expects a period: its month YYYY-MM or a date YYYY-MM-DD" in stderr
+    assert repr(period) in stderr
+
+
+def test_query_period_var_takes_the_month_or_a_date_in_it(small_warehouse: Warehouse) -> None:
+    by_month = run_query(small_warehouse, "variances_needing_review", "review_period=2026-09")
+    by_date = run_query(small_warehouse, "variances_needing_review", "review_period=2026-09-17")
+    assert by_month[0] == by_date[0] == 0, by_month[2] + by_date[2]
+    assert by_month[1] and by_month[1] == by_date[1]
+    assert {row["period_start"] for row in by_month[1]} == {"2026-09-01"}
+
+
+def test_query_unknown_var_is_named_with_the_query_vars(small_warehouse: Warehouse) -> None:
+    rc, _, stderr = run_query(
+        small_warehouse, "tenant_trueup_statement", "statment_tenant=tenant-002"
+    )
+    assert rc == 2
+    assert "this query has no var 'statment_tenant' (its vars: statement_tenant)" in stderr
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-02-30", "2026-09-01' or 'a'='a"])
+def test_analysis_compiled_by_dbt_checks_the_period_var(
+    small_warehouse: Warehouse, period: str
+) -> None:
+    result = small_warehouse.dbt(
+        "compile", extra=["--select", "variances_needing_review"], review_period=period
+    )
+    assert not result.success
+    message = " ".join(result.failures()) + str(result.exception or "")
+    assert "var review_period expects a period" in message and period in message
