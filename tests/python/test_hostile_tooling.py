@@ -5,6 +5,7 @@ seeds) by hand and fails on the behaviour the issue reports."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import stat
@@ -18,6 +19,7 @@ import pytest
 
 from conftest import Warehouse
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
+from test_contract_seeds import copy_project
 from trueup_tools import PROJECT_DIR
 
 # --------------------------------------------------------------------------- item 21: bootstrap
@@ -340,3 +342,187 @@ def test_analysis_compiled_by_dbt_checks_the_period_var(
     assert not result.success
     message = " ".join(result.failures()) + str(result.exception or "")
     assert "var review_period expects a period" in message and period in message
+
+
+# --------------------------------------------------------------------------- item 4: generator
+
+GENERATE = ["--events", "300", "--days", "5"]
+
+
+def generate_cli(out: Path, *options: str) -> tuple[int, str]:
+    """`trueup generate --out out` (small) in a subprocess: exit code and stderr."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trueup_tools.cli",
+            "generate",
+            "--out",
+            str(out),
+            *GENERATE,
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, done.stderr
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (relative path -> bytes)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+USER_FILE = "landing/usage/mine/my_events.jsonl"
+
+
+def test_generate_refuses_to_touch_a_folder_holding_a_user_file(tmp_path: Path) -> None:
+    user = land(tmp_path, USER_FILE, jsonl(flat_event("mine-1")))
+    before = tree(tmp_path)
+    rc, stderr = generate_cli(tmp_path)
+    assert rc == 2
+    assert f"refusing to write sample data under {tmp_path}" in stderr
+    assert USER_FILE in stderr and "--force" in stderr
+    assert tree(tmp_path) == before and user.read_bytes() == jsonl(flat_event("mine-1"))
+
+
+def test_generate_replaces_only_its_own_files(tmp_path: Path) -> None:
+    assert generate_cli(tmp_path, "--start-date", "2026-03-01")[0] == 0
+    first = tree(tmp_path)
+    owned = json.loads((tmp_path / "generated_files.json").read_text())["files"]
+    assert set(owned) == set(first) - {"generated_files.json"}
+    assert generate_cli(tmp_path)[0] == 0  # its own earlier files are replaced without --force
+    second = tree(tmp_path)
+    assert not any(name.startswith("landing/usage/ingest_date=2026-03-0") for name in second)
+    user = land(tmp_path, USER_FILE, b'{"event_id": "mine-1"}\n')
+    extra = land(tmp_path, "truth/notes.txt", b"my notes\n")
+    rc, stderr = generate_cli(tmp_path, "--start-date", "2026-03-01")
+    assert rc == 2 and USER_FILE in stderr and "truth/notes.txt" in stderr
+    assert tree(tmp_path) == {
+        **second,
+        USER_FILE: user.read_bytes(),
+        "truth/notes.txt": b"my notes\n",
+    }
+    rc, stderr = generate_cli(tmp_path, "--start-date", "2026-03-01", "--force")
+    assert rc == 0, stderr
+    third = tree(tmp_path)
+    assert third[USER_FILE] == b'{"event_id": "mine-1"}\n' and extra.exists()
+    assert {k: v for k, v in third.items() if k not in (USER_FILE, "truth/notes.txt")} == first
+    owned = json.loads((tmp_path / "generated_files.json").read_text())["files"]
+    assert USER_FILE not in owned and "truth/notes.txt" not in owned
+
+
+def test_generate_treats_a_changed_file_as_not_its_own(tmp_path: Path) -> None:
+    assert generate_cli(tmp_path)[0] == 0
+    owned = json.loads((tmp_path / "generated_files.json").read_text())["files"]
+    changed = tmp_path / sorted(n for n in owned if n.endswith(".jsonl"))[0]
+    changed.write_bytes(changed.read_bytes() + b'{"event_id": "appended"}\n')
+    before = tree(tmp_path)
+    rc, stderr = generate_cli(tmp_path, "--seed", "7")
+    assert rc == 2 and changed.relative_to(tmp_path).as_posix() in stderr
+    assert tree(tmp_path) == before
+    # --force keeps it, and never overwrites it: the same seed writes that very path
+    rc, stderr = generate_cli(tmp_path, "--force")
+    assert rc == 2 and "would overwrite files it did not write (also with --force)" in stderr
+    assert tree(tmp_path) == before
+
+
+def test_demo_refuses_before_deleting_anything(tmp_path: Path, monkeypatch) -> None:
+    from trueup_tools import cli
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"a warehouse")
+    monkeypatch.setenv("TRUEUP_DUCKDB_PATH", str(warehouse))
+    user = land(tmp_path / "data", USER_FILE, jsonl(flat_event("mine-1")))
+    assert cli.main(["demo", "--out", str(tmp_path / "data"), *GENERATE]) == 2
+    assert user.exists() and warehouse.read_bytes() == b"a warehouse"
+    assert not (tmp_path / "data" / "truth").exists()
+
+
+# --------------------------------------------------------------------------- item 17: seeds
+
+BROKEN_SEEDS = {
+    "contract_rates.csv": "C-1001,1,storage_gb,per_unt,1,,0.02,,,\n",
+    "meters.csv": "gpu_hours,hour,summ,GPU time\n",
+    "contracts.csv": "C-3001,,1,2026-01-01,2025-12-01,US$,150,-5\n",
+    "account_map.csv": (
+        "focus,acct-2001,tenant-001,2026-01-01,2026-07-01\n"
+        "focus,acct-2001,tenant-002,2026-06-01,\n"
+        "focs,acct-2002,tenant-003,2026-01-01,\n"
+    ),
+    "meter_map.csv": "invoice-lines,price_x,api_requests,1\nfocus,SKU-CPU-HR,compute_hours,1\n",
+    "reconciliation_tolerances.csv": "egress_gb,-1,0,10\n",
+}
+
+
+def build_all_seeds(project: Path):
+    """dbt build of every seed and its checks (in memory) of the project copy at `project`."""
+    from dbt.cli.main import dbtRunner
+
+    return dbtRunner().invoke(
+        [
+            "build",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project / "profiles"),
+            "--target",
+            "memory",
+            "--select",
+            "resource_type:seed",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            '{"landing_path": "/nonexistent-landing"}',
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def broken_seeds(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Messages of a build of every seed with each reference-data rule broken once."""
+    project = copy_project(tmp_path_factory.mktemp("seeds"))
+    for name, rows in BROKEN_SEEDS.items():
+        with (project / "seeds" / name).open("a", encoding="utf-8") as handle:
+            handle.write(rows)
+    result = build_all_seeds(project)
+    assert not result.success
+    return "\n".join(f"{node.node.name}: {node.message}" for node in result.result.results)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "contract_rates row contract_id=C-1001, contract_version=1, meter=storage_gb, tier=1: "
+        "pricing_model 'per_unt' is not one of per_unit, graduated, volume, package",
+        "meters row meter=gpu_hours: aggregation 'summ' is not one of sum, count, max",
+        "contracts row contract_id=C-3001, contract_version=1: tenant_id is empty",
+        "contracts row contract_id=C-3001, contract_version=1: effective_to 2025-12-01 is not "
+        "after effective_from 2026-01-01",
+        "contracts row contract_id=C-3001, contract_version=1: currency 'US$' is not a "
+        "three-letter currency code",
+        "contracts row contract_id=C-3001, contract_version=1: discount_pct 150.0000 is outside "
+        "[0, 100]",
+        "contracts row contract_id=C-3001, contract_version=1: minimum_commitment "
+        "-5.000000000 is below 0",
+        "account_map source_system=focus, provider_account_id=acct-2001: "
+        "[2026-01-01, 2026-07-01) overlaps [2026-06-01, open)",
+        "account_map row source_system=focs, provider_account_id=acct-2002, "
+        "valid_from=2026-01-01: source_system 'focs' is not one of focus, invoice_lines",
+        "meter_map row source_system=invoice-lines, provider_sku_id=price_x: source_system "
+        "'invoice-lines' is not one of focus, invoice_lines",
+        "meter_map row source_system=focus, provider_sku_id=SKU-CPU-HR: source_system, "
+        "provider_sku_id occur together 2 times (must be unique)",
+        "reconciliation_tolerances row meter=egress_gb: abs_tolerance -1.000000000 is below 0",
+    ],
+)
+def test_every_seed_rule_names_the_row_and_the_rule(broken_seeds: str, message: str) -> None:
+    assert message in broken_seeds
+
+
+def test_shipped_seeds_pass_every_seed_rule() -> None:
+    result = build_all_seeds(PROJECT_DIR)
+    assert result.success, [str(node.message) for node in result.result.results]
