@@ -453,8 +453,12 @@ BROKEN_SEEDS = {
         "focus,acct-2001,tenant-002,2026-06-01,\n"
         "focs,acct-2002,tenant-003,2026-01-01,\n"
     ),
-    "meter_map.csv": "invoice-lines,price_x,api_requests,1\nfocus,SKU-CPU-HR,compute_hours,1\n",
-    "reconciliation_tolerances.csv": "egress_gb,-1,0,10\n",
+    "meter_map.csv": (
+        "invoice-lines,price_x,api_requests,1\n"
+        "focus,SKU-CPU-HR,compute_hours,1\n"
+        "focus,SKU-GPU,gpu_hour,1\n"
+    ),
+    "reconciliation_tolerances.csv": "egress_gb,-1,0,10\napi_request,1,0,10\n",
 }
 
 
@@ -517,6 +521,10 @@ def broken_seeds(tmp_path_factory: pytest.TempPathFactory) -> str:
         "meter_map row source_system=focus, provider_sku_id=SKU-CPU-HR: source_system, "
         "provider_sku_id occur together 2 times (must be unique)",
         "reconciliation_tolerances row meter=egress_gb: abs_tolerance -1.000000000 is below 0",
+        "meter_map row source_system=focus, provider_sku_id=SKU-GPU: meter 'gpu_hour' is not in "
+        "meters.csv (nor one of commitment_true_up)",
+        "reconciliation_tolerances row meter=api_request: meter 'api_request' is not in "
+        "meters.csv (nor one of *, commitment_true_up)",
     ],
 )
 def test_every_seed_rule_names_the_row_and_the_rule(broken_seeds: str, message: str) -> None:
