@@ -22,7 +22,7 @@
     {%- for file in trueup_billing_export_files(export_format) -%}
         {%- set relative = file['source_file'] -%}
         {%- set exact = trueup_exact_path(file['path']) -%}
-        {%- set is_parquet = relative.endswith('.parquet') -%}
+        {%- set is_parquet = (relative | lower).endswith('.parquet') -%}
         {%- set is_empty = file['size_bytes'] == 0 -%}
         {%- if is_parquet -%}
             {%- set reader = "read_parquet(" ~ exact ~ ", hive_partitioning = false)" -%}

@@ -227,6 +227,33 @@ def test_empty_billing_exports_show_in_the_tieout_with_zero_totals(tmp_path: Pat
     assert staged_lines(warehouse) == {f"{focus}/real.csv": (2, Decimal("13"))}
 
 
+@pytest.mark.parametrize("name", ["export.csv.gz", "notes.txt", ".DS_Store", "export"])
+def test_a_file_that_is_no_export_format_stops_the_build_naming_it(
+    tmp_path: Path, name: str
+) -> None:
+    landing = tmp_path / "landing"
+    folder = "billing/focus/export_date=2026-10-03"
+    land(landing, f"{folder}/good.csv", focus_csv("1"))
+    land(landing, f"{folder}/{name}", focus_csv("2"))
+    result = Warehouse(tmp_path / "w.duckdb", landing).dbt("build", as_of=AS_OF)
+    assert not result.success
+    message = " ".join(result.failures()) + str(result.exception or "")
+    assert f"Billing export {folder}/{name} is neither a CSV (.csv) nor a Parquet" in message
+
+
+def test_upper_case_extensions_are_exports(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    folder = "billing/focus/export_date=2026-10-03"
+    land(landing, f"{folder}/EXPORT.CSV", focus_csv("4", "1"))
+    write_parquet_export(landing / folder / "EXPORT2.PARQUET", ["2"])
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
+    warehouse.build(AS_OF)
+    assert tieout(warehouse) == {
+        f"{folder}/EXPORT.CSV": (2, Decimal(5), Decimal(0)),
+        f"{folder}/EXPORT2.PARQUET": (1, Decimal(2), Decimal(0)),
+    }
+
+
 def test_header_only_export_without_a_required_column_names_file_and_column(
     tmp_path: Path,
 ) -> None:
