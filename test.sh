@@ -3,7 +3,7 @@
 # gate (dbt-score), then pytest (generator tests, dbt unit and data tests inside end-to-end builds).
 # Options are passed to pytest.
 set -euo pipefail
-source "$(dirname "$0")/scripts/bootstrap.sh" dev
+TRUEUP_EXTRA=dev source "$(dirname "$0")/scripts/bootstrap.sh"
 echo "== ruff"
 ruff check scripts tests/python
 ruff format --check scripts tests/python

@@ -1,6 +1,6 @@
 -- One tenant's true-up statement: per period and meter, metered, expected, billed, the
 -- variance, its status and what the ledger booked. Set var statement_tenant (default: the
--- tenant with the largest outstanding true-up).
+-- tenant with the largest outstanding true-up); its value is one tenant_id, quoted as text.
 
 with
 
@@ -25,7 +25,7 @@ booked as (
 
 chosen_tenant as (
     {% if var('statement_tenant', none) -%}
-        select '{{ var("statement_tenant") }}' as tenant_id
+        select {{ trueup_string_literal(var('statement_tenant')) }} as tenant_id
     {%- else -%}
         select tenant_id
         from variance

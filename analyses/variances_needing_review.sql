@@ -1,5 +1,6 @@
 -- The largest variances that need a person this period: everything not matched or
--- auto-adjusted, in the latest period with any (or set var review_period: 'YYYY-MM-DD').
+-- auto-adjusted, in the latest period with any (or set var review_period: the month YYYY-MM
+-- or a date YYYY-MM-DD in it).
 
 with
 
@@ -14,8 +15,8 @@ exceptions as (
 
 chosen_period as (
     select
-        {% if var('review_period', none) -%}
-            cast('{{ var("review_period") }}' as date)
+        {% if trueup_period_var('review_period') -%}
+            cast({{ trueup_string_literal(trueup_period_var('review_period')) }} as date)
         {%- else -%}
             max(period_start)
         {%- endif %} as period_start

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) the project's virtual environment in .venv with the pinned
 # dependencies of pyproject.toml and constraints.txt. Sourced by run.sh and test.sh.
-# Usage: source scripts/bootstrap.sh [extra]   (extra: "dev" for the test tools)
+# Usage: [TRUEUP_EXTRA=dev] source scripts/bootstrap.sh   (TRUEUP_EXTRA=dev: also the test tools)
+# The extra comes from the environment, never from positional parameters: a sourced script
+# given no arguments sees its caller's (`./run.sh --seed 7` would ask pip for extra "--seed"),
+# so any arguments are ignored.
 set -euo pipefail
 TRUEUP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TRUEUP_EXTRA="${1:-}"
+TRUEUP_EXTRA="${TRUEUP_EXTRA:-}"
+case "$TRUEUP_EXTRA" in
+    "" | dev) ;;
+    *)
+        echo "scripts/bootstrap.sh: TRUEUP_EXTRA must be empty or \"dev\", got \"$TRUEUP_EXTRA\"." >&2
+        exit 2
+        ;;
+esac
 TRUEUP_VENV="${TRUEUP_VENV:-$TRUEUP_ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 

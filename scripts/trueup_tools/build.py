@@ -57,10 +57,14 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     """Generate sample data, build everything on DuckDB from scratch, print a summary, run
     the quality checkpoint (`trueup check`)."""
+    try:
+        manifest = generate.generate(generate.config_from_args(args), args.out, force=args.force)
+    except ValueError as error:  # a refused output folder or an invalid option
+        print(f"trueup demo: {error}", file=sys.stderr)
+        return 2
     warehouse = warehouse_path()
     for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
         stale.unlink(missing_ok=True)
-    manifest = generate.generate(generate.config_from_args(args), args.out)
     print(f"Sample data written under {args.out} (seed {manifest['seed']}).")
     args.landing_path = args.out / "landing"
     if not build(args):

@@ -18,9 +18,10 @@ import argparse
 import csv
 import dataclasses
 import gzip
+import hashlib
 import json
+import os
 import re
-import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -1323,16 +1324,126 @@ def _manifest(
 BILLING_FOLDERS: tuple[str, ...] = ("focus", "invoice_lines")
 """The billing export formats the generator writes (`landing/billing/<format>/`)."""
 
+GENERATED_FOLDERS: tuple[str, ...] = (
+    "landing/usage",
+    *(f"landing/billing/{name}" for name in BILLING_FOLDERS),
+    "truth",
+)
+"""The folders under `--out` the generator writes into (relative to it)."""
 
-def _clean(out_dir: Path) -> None:
-    """Delete `landing/usage`, the billing export folders and `truth` under out_dir (and
-    nothing else: other files under `landing/billing/` are kept)."""
-    billing = [out_dir / "landing" / "billing" / name for name in BILLING_FOLDERS]
-    for target in (out_dir / "landing" / "usage", *billing, out_dir / "truth"):
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
+OWNERSHIP_FILE = "generated_files.json"
+"""Under `--out`: every file the generator wrote there, with its SHA-256 (its ownership)."""
+
+
+class GeneratorRefused(ValueError):
+    """The output folders hold files the generator did not write: nothing was changed."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _owned(out_dir: Path) -> dict[str, str]:
+    """relative path -> SHA-256 of the files the generator recorded as its own (an unreadable
+    record owns nothing)."""
+    try:
+        record = json.loads((out_dir / OWNERSHIP_FILE).read_text(encoding="utf-8"))
+        files = record["files"]
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _survey(out_dir: Path) -> tuple[list[Path], list[str]]:
+    """(files the generator wrote and that are unchanged, everything else in its folders: files
+    it did not write or that changed since, symbolic links, a file where a folder belongs)."""
+    owned = _owned(out_dir)
+    mine: list[Path] = []
+    foreign: list[str] = []
+    for folder in GENERATED_FOLDERS:
+        top = out_dir / folder
+        if top.is_symlink() or (top.exists() and not top.is_dir()):
+            foreign.append(folder)
+            continue
+        for root, dirs, names in os.walk(top):
+            here = Path(root)
+            for name in sorted(dirs):
+                if (here / name).is_symlink():
+                    foreign.append((here / name).relative_to(out_dir).as_posix())
+            for name in sorted(names):
+                path = here / name
+                relative = path.relative_to(out_dir).as_posix()
+                if path.is_symlink() or not path.is_file() or owned.get(relative) != _sha256(path):
+                    foreign.append(relative)
+                else:
+                    mine.append(path)
+    return mine, sorted(foreign)
+
+
+def _refusal(out_dir: Path, foreign: Sequence[str], what: str) -> GeneratorRefused:
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return GeneratorRefused(
+        f"refusing to write sample data under {out_dir}: {what}: {shown}. Move them out of the "
+        f"way or choose another --out; the generator deletes only files it wrote itself "
+        f"(recorded in {out_dir / OWNERSHIP_FILE})."
+    )
+
+
+def _check_out_dir(out_dir: Path, force: bool) -> None:
+    """Refuse (before anything is generated or deleted) when the generator's folders hold
+    anything it did not write, unless `force`."""
+    _, foreign = _survey(out_dir)
+    if foreign and not force:
+        raise _refusal(
+            out_dir,
+            foreign,
+            f"{', '.join(GENERATED_FOLDERS)} hold files the generator did not write "
+            "(--force writes beside them and keeps them, and a build then reads them too)",
+        )
+
+
+def _install(stage: Path, out_dir: Path, force: bool) -> None:
+    """Replace the generator's earlier files under out_dir by the staged ones: delete only the
+    files it wrote before (unchanged since), keep everything else (with `force`; without it
+    there is nothing else), never overwrite a file it did not write; record what it wrote."""
+    mine, foreign = _survey(out_dir)
+    if foreign and not force:
+        raise _refusal(out_dir, foreign, "files it did not write appeared while it was running")
+    staged = sorted(p for p in stage.rglob("*") if p.is_file())
+    relative = [p.relative_to(stage).as_posix() for p in staged]
+    in_the_way = sorted(set(relative) & set(foreign))
+    if in_the_way:
+        raise _refusal(
+            out_dir, in_the_way, "it would overwrite files it did not write (also with --force)"
+        )
+    for path in mine:
+        path.unlink()
+    record: dict[str, str] = {}
+    for path, name in zip(staged, relative, strict=True):
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        record[name] = _sha256(path)
+        os.replace(path, target)
+    for folder in GENERATED_FOLDERS:
+        _prune_empty(out_dir / folder)
+    (out_dir / OWNERSHIP_FILE).write_text(
+        json.dumps({"generator": "trueup_tools.generate", "files": record}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+
+
+def _prune_empty(top: Path) -> None:
+    """Remove the empty folders under top (and top itself when empty); never follows links."""
+    if not top.is_dir() or top.is_symlink():
+        return
+    for root, _dirs, _files in os.walk(top, topdown=False):
+        folder = Path(root)
+        if not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _context(config: GeneratorConfig) -> _Context:
@@ -1397,8 +1508,16 @@ def _billing(
     return truth, billing, billing_truth
 
 
-def generate(config: GeneratorConfig, out_dir: Path) -> dict[str, Any]:
-    """Write landing files and truth under out_dir; return the manifest."""
+def generate(config: GeneratorConfig, out_dir: Path, force: bool = False) -> dict[str, Any]:
+    """Write landing files and truth under out_dir; return the manifest.
+
+    The generator writes only into landing/usage, landing/billing/{focus,invoice_lines} and
+    truth under out_dir, and deletes only files it wrote there itself (recorded with their
+    SHA-256 in out_dir/generated_files.json and unchanged since). Anything else in those
+    folders makes it refuse (GeneratorRefused) before anything is written or deleted; with
+    `force` it writes beside such files and keeps them, and it never overwrites one."""
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir, force)
     files, out, ctx = build_records(config)
     readable = [r.ingested_at for r in out.records if isinstance(r.ingested_at, datetime)]
     usage_as_of = max(readable)
@@ -1406,24 +1525,28 @@ def generate(config: GeneratorConfig, out_dir: Path) -> dict[str, Any]:
     _check(truth, out)
     truth, billing, billing_truth = _billing(config, out, ctx, truth)
     as_of = truth.as_of
-    out_dir = Path(out_dir)
-    _clean(out_dir)
-    landing = out_dir / "landing"
-    _write_jsonl(out, landing)
-    _write_parquet(out, landing)
-    _write_truth(truth, out_dir / "truth")
-    if billing is not None and billing_truth is not None:
-        write_billing(billing, landing, config.seed)
-        write_billing_truth(
-            billing,
-            billing_truth,
-            out_dir / "truth",
-            {"as_of": _iso(as_of), "usage_as_of": _iso(usage_as_of)},
-        )
     manifest = _manifest(config, as_of, usage_as_of, files, billing)
-    (out_dir / "truth" / "manifest.json").write_text(
-        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
-    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # everything is written to a staging folder beside the output first; only then are the
+    # generator's earlier files replaced (nothing is deleted when something is in the way)
+    with tempfile.TemporaryDirectory(prefix=".trueup-generate-", dir=out_dir) as tmp:
+        stage = Path(tmp)
+        landing = stage / "landing"
+        _write_jsonl(out, landing)
+        _write_parquet(out, landing)
+        _write_truth(truth, stage / "truth")
+        if billing is not None and billing_truth is not None:
+            write_billing(billing, landing, config.seed)
+            write_billing_truth(
+                billing,
+                billing_truth,
+                stage / "truth",
+                {"as_of": _iso(as_of), "usage_as_of": _iso(usage_as_of)},
+            )
+        (stage / "truth" / "manifest.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+        _install(stage, out_dir, force)
     return manifest
 
 
@@ -1493,6 +1616,12 @@ def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: <project>/data)"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write even when the output folders hold files the generator did not write: they "
+        "are kept (never deleted or overwritten) and a build reads them too",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> GeneratorConfig:
@@ -1506,7 +1635,7 @@ def run(args: argparse.Namespace) -> int:
     """`trueup generate`: write the data set and print a one-line summary."""
     try:
         config = config_from_args(args)
-        manifest = generate(config, args.out)
+        manifest = generate(config, args.out, force=args.force)
     except ValueError as error:
         print(f"trueup generate: {error}", file=sys.stderr)
         return 2

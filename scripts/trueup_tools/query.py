@@ -8,7 +8,9 @@ build holds the warehouse the command says so and exits 2, like `trueup summary`
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from trueup_tools import PROJECT_DIR, warehouse
@@ -22,14 +24,56 @@ def available() -> list[str]:
     return sorted(path.stem for path in ANALYSES_DIR.glob("*.sql"))
 
 
-def parse_vars(pairs: list[str]) -> dict[str, str]:
-    """`key=value` pairs as dbt vars; raises ValueError naming a malformed pair."""
+VAR_PATTERN = re.compile(r"""\bvar\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
+"""How an analysis reads a dbt var (directly or through trueup_period_var)."""
+PERIOD_VAR_PATTERN = re.compile(r"""trueup_period_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]""")
+
+
+def query_vars(name: str) -> dict[str, str]:
+    """The vars analysis `name` reads, each with what it expects: `period` (a month) or `text`."""
+    sql = (ANALYSES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    found = dict.fromkeys(VAR_PATTERN.findall(sql), "text")
+    found.update(dict.fromkeys(PERIOD_VAR_PATTERN.findall(sql), "period"))
+    return found
+
+
+def period_start(value: str) -> str | None:
+    """The first day (YYYY-MM-01) of the period named by a month YYYY-MM or a date YYYY-MM-DD
+    in it, or None when `value` is neither (the rule of macros/trueup_period_var.sql)."""
+    text = value.strip()
+    day = text + "-01" if len(text) == 7 else text
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+        return None
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return None
+    return parsed.replace(day=1).isoformat()
+
+
+def parse_vars(pairs: list[str], expected: dict[str, str] | None = None) -> dict[str, str]:
+    """`key=value` pairs as dbt vars; raises ValueError naming a malformed pair. With
+    `expected` (a query's vars, see query_vars), also an unknown var, an empty value or a
+    period that is not one. Values are passed to dbt as they are: the analyses quote them as
+    text (trueup_string_literal), never as SQL."""
     out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise ValueError(f"--var expects key=value, got {pair!r}")
-        out[key.strip()] = value
+        if expected is not None:
+            if key not in expected:
+                known = ", ".join(sorted(expected)) or "none"
+                raise ValueError(f"--var {key}: this query has no var {key!r} (its vars: {known})")
+            if not value.strip():
+                raise ValueError(f"--var {key}: the value is empty")
+            if expected[key] == "period" and period_start(value) is None:
+                raise ValueError(
+                    f"--var {key} expects a period: its month YYYY-MM or a date YYYY-MM-DD in it "
+                    f"(e.g. 2026-09 or 2026-09-01); got {value!r}"
+                )
+        out[key] = value
     return out
 
 
@@ -83,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        dbt_vars = parse_vars(args.var)
+        dbt_vars = parse_vars(args.var, query_vars(args.name))
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2

@@ -261,10 +261,10 @@ def test_same_seed_gives_byte_identical_billing(tmp_path: Path) -> None:
 
 def test_no_billing_option_and_cleanup(tmp_path: Path) -> None:
     keep = tmp_path / "landing" / "billing" / "README.txt"
-    stale = tmp_path / "landing" / "billing" / "focus" / "export_date=1999-01-03" / "old.csv"
-    for path in (keep, stale):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("x\n")
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    keep.write_text("x\n")
+    assert cli.main(["generate", "--out", str(tmp_path), "--events", "300"]) == 0
+    stale = next((tmp_path / "landing" / "billing" / "focus").rglob("*.csv"))  # generator's own
     rc = cli.main(["generate", "--out", str(tmp_path), "--events", "300", "--no-billing"])
     assert rc == 0
     assert keep.exists() and not stale.exists()

@@ -117,10 +117,12 @@ def test_different_seed_gives_different_files(tmp_path: Path) -> None:
 
 def test_only_usage_landing_and_truth_are_replaced(tmp_path: Path) -> None:
     keep = [tmp_path / "landing" / "billing" / "x.csv", tmp_path / "other.txt"]
-    stale = tmp_path / "landing" / "usage" / "ingest_date=1999-01-01" / "old.jsonl"
-    for path in [*keep, stale]:
+    for path in keep:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x\n")
+    generate(replace(SMALL, start_date=date(2026, 3, 1)), tmp_path)  # an earlier generation
+    stale = tmp_path / "landing" / "usage" / "ingest_date=2026-03-01"
+    assert stale.is_dir()
     generate(SMALL, tmp_path)
     assert all(path.exists() for path in keep)
     assert not stale.exists()

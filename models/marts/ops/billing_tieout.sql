@@ -1,8 +1,13 @@
-{#- Per billing export file: the file's total (every line whose amount can be read, straight
+{#- Per billing export file (every visible export, also an empty one, which shows zero lines and
+    zero totals): the file's total (every line whose amount can be read, straight
     from staging) against the three places its lines end up — reconciled usage, non-usage
     lines, unmapped lines. `difference` must be 0 (tested in every build). -#}
 
 with
+
+export_files as (
+    select * from {{ ref('stg_billing__export_files') }}
+),
 
 focus_lines as (
     select * from {{ ref('stg_billing__focus_lines') }}
@@ -16,11 +21,10 @@ mapped_lines as (
     select * from {{ ref('int_billing_lines_mapped') }}
 ),
 
-file_totals as (
+line_totals as (
     select
         source_system,
         source_file,
-        min(export_date) as export_date,
         count(*) as line_count,
         coalesce(sum(billed_cost), 0) as total_amount,
         count(case when billed_cost is null then 1 end) as unreadable_amount_lines
@@ -32,12 +36,23 @@ file_totals as (
     select
         source_system,
         source_file,
-        min(export_date) as export_date,
         count(*) as line_count,
         coalesce(sum(amount), 0) as total_amount,
         count(case when amount is null then 1 end) as unreadable_amount_lines
     from invoice_lines
     group by source_system, source_file
+),
+
+file_totals as (
+    select
+        export_files.source_system,
+        export_files.source_file,
+        export_files.export_date,
+        coalesce(line_totals.line_count, 0) as line_count,
+        coalesce(line_totals.total_amount, 0) as total_amount,
+        coalesce(line_totals.unreadable_amount_lines, 0) as unreadable_amount_lines
+    from export_files
+    left join line_totals on export_files.source_file = line_totals.source_file
 ),
 
 buckets as (
