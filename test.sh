@@ -8,11 +8,15 @@ echo "== ruff"
 ruff check scripts tests/python
 ruff format --check scripts tests/python
 echo "== sqlfluff (models with their macros rendered, singular tests, analyses)"
-TRUEUP_LANDING_PATH=/nonexistent-landing-for-lint sqlfluff lint models tests/singular analyses
+# an existing, empty landing root: the models that list landing files render (a missing root
+# would stop them, and sqlfluff would skip them with only a warning)
+lint_landing="$(mktemp -d)"
+trap 'rm -rf "$lint_landing"' EXIT
+TRUEUP_LANDING_PATH="$lint_landing" sqlfluff lint models tests/singular analyses
 echo "== dbt-score (every model, column, seed, source and exposure described; primary-key tests)"
 # an in-memory target (never opens the warehouse file), in its own target path (leaves
 # target/semantic_manifest.json, which `mf` reads, to the last real parse or build)
-TRUEUP_LANDING_PATH=/nonexistent-landing-for-lint \
+TRUEUP_LANDING_PATH="$lint_landing" \
     dbt parse --target memory --target-path target/lint --quiet
 dbt-score lint --manifest target/lint/manifest.json
 echo "== pytest"
