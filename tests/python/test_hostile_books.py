@@ -390,3 +390,56 @@ def test_acknowledged_removal_lets_the_build_close(tmp_path: Path, landing: Path
     assert_closes_and_books_september(warehouse)
     # the records loaded before the removal stay in the books
     assert_conserved(warehouse, RAW_RECORDS)
+
+
+def test_every_upstream_data_test_runs_before_the_closes(tmp_path: Path) -> None:
+    """In the parsed project, every data test whose models are all outside the close process
+    tests only models upstream of fct_variance_at_close, so that `dbt build` runs it before any
+    close or booking (and skips them when it fails): a new model must join the closes' inputs."""
+    from dbt.cli.main import dbtRunner
+
+    from trueup_tools import PROJECT_DIR
+
+    outcome = dbtRunner().invoke(
+        [
+            "parse",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR / "profiles"),
+            "--target",
+            "memory",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--vars",
+            '{"landing_path": "/nonexistent-landing"}',
+        ]
+    )
+    assert outcome.success, outcome.exception
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    parents: dict[str, list[str]] = manifest["parent_map"]
+    children: dict[str, list[str]] = manifest["child_map"]
+
+    def reach(start: str, edges: dict[str, list[str]]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(edges.get(start, []))
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(edges.get(node, []))
+        return seen
+
+    gate = "model.trueup.fct_variance_at_close"
+    upstream = reach(gate, parents)
+    closes = reach(gate, children) | {gate}
+    checked = 0
+    for node, node_parents in parents.items():
+        if not node.startswith("test."):
+            continue
+        tested = [p for p in node_parents if p.startswith(("model.", "seed."))]
+        if not tested or any(p in closes for p in tested):
+            continue
+        checked += 1
+        assert all(p in upstream for p in tested), (node, tested)
+    assert checked > 100
