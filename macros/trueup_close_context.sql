@@ -1,4 +1,6 @@
 {#- Whether this build may close periods and book ledger entries, and why not:
+    - only `dbt build`, where the data tests of everything the closes read run first and a
+      failing one skips the closes and bookings (a plain `dbt run` tests nothing);
     - only a build that also rebuilt fct_trueup_variance (a partial --select run never closes
       or books against stale tables);
     - never a replay: a build whose as_of is earlier than the latest close or ledger entry
@@ -11,7 +13,13 @@
     {%- endif -%}
     {%- set as_of = trueup_as_of() -%}
     {%- set why = none -%}
-    {%- if 'model.trueup.fct_trueup_variance' not in selected_resources -%}
+    {%- if flags.WHICH != 'build' -%}
+        {%- set why = "this is `dbt " ~ flags.WHICH ~ "`, not `dbt build`: periods close and "
+            ~ "entries are booked only in a build whose data tests pass" -%}
+    {%- elif not trueup_selects_tests() -%}
+        {%- set why = "no data test is part of this build (e.g. --exclude-resource-type test): "
+            ~ "no period is closed and nothing is booked" -%}
+    {%- elif 'model.trueup.fct_trueup_variance' not in selected_resources -%}
         {%- set why = "fct_trueup_variance is not part of this run (partial selection): "
             ~ "no period is closed and nothing is booked" -%}
     {%- else -%}

@@ -290,8 +290,13 @@ def test_malformed_var_stops_before_any_model(fresh_warehouse: Warehouse) -> Non
     )
 
 
-def test_missing_landing_folder_gives_zero_rows(tmp_path: Path) -> None:
-    warehouse = Warehouse(tmp_path / "w.duckdb", tmp_path / "no-such-folder")
+def test_empty_landing_root_gives_zero_rows_and_a_missing_one_stops(tmp_path: Path) -> None:
+    missing = Warehouse(tmp_path / "missing.duckdb", tmp_path / "no-such-folder")
+    result = missing.dbt("build", as_of="2026-10-01")
+    assert not result.success
+    assert f"Landing root {tmp_path / 'no-such-folder'} does not exist" in str(result.exception)
+    (tmp_path / "empty").mkdir()
+    warehouse = Warehouse(tmp_path / "w.duckdb", tmp_path / "empty")
     warehouse.build("2026-10-01")
     assert warehouse.query("select count(*) from finance.fct_usage_daily") == [(0,)]
     assert warehouse.query("select count(*) from ops.usage_quarantine") == [(0,)]
