@@ -27,16 +27,18 @@
         line_number,
         source_format,
         raw_record,
-        coalesce(parsed.record_shape, 'malformed') as record_shape,
-        coalesce(parsed.is_supported_schema, false) as is_supported_schema,
+        coalesce(json_extract_string(parsed, '$.record_shape'), 'malformed') as record_shape,
+        coalesce(json_extract_string(parsed, '$.is_supported_schema') = 'true', false)
+        as is_supported_schema,
         {%- for column in columns %}
-        parsed.{{ column }} as {{ column }}{{ ',' if not loop.last }}
+        json_extract_string(parsed, '$.{{ column }}') as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from (
         select
             *,
+            -- compact JSON of strings, booleans and nulls only (no number to lose digits)
             case
-                when is_readable then trueup_json_usage_fields(raw_record)
+                when is_readable then cast(trueup_json_usage_fields(raw_record) as json)
             end as parsed
         from {{ lines }}
     ) as parsed_lines
