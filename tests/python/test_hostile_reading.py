@@ -470,10 +470,22 @@ def test_cloudevents_parquet_with_quoted_data_fields(tmp_path: Path) -> None:
             {'we"ird': 1, 'quantity': 3.25::decimal(10, 2), 'sample rate': 9} as data
         """,
     )
+    # a data field whose name merely ends in "quantity" is not data.quantity
+    write_parquet(
+        landing / "usage/day1/ce-count.parquet",
+        """
+        select '1.0' as specversion, 'e-2' as id, 'api-gw-eu' as source,
+            'tenant-001' as subject, 'api_requests' as type, '2026-09-10T12:00:00Z' as time,
+            '2026-09-10T12:01:00Z' as ingestedat, {'x quantity': 4} as data
+        """,
+    )
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
     warehouse.build(AS_OF)
-    assert accepted(warehouse) == [("usage/day1/ce.parquet", 1, "e-1", "3.250000000")]
-    assert_conserved(warehouse, {"usage/day1/ce.parquet": 1})
+    assert accepted(warehouse) == [
+        ("usage/day1/ce-count.parquet", 1, "e-2", None),
+        ("usage/day1/ce.parquet", 1, "e-1", "3.250000000"),
+    ]
+    assert_conserved(warehouse, {"usage/day1/ce.parquet": 1, "usage/day1/ce-count.parquet": 1})
 
 
 def test_reader_splits_on_lf_only_in_memory() -> None:
