@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,7 +20,6 @@ from conftest import Warehouse
 from hostile import AS_OF, assert_conserved, cloud_event, flat_event, jsonl, land, quarantine
 from trueup_tools import PROJECT_DIR
 from trueup_tools.duckdb_jsonl import MAX_RECORD_BYTES, SHOWN_BYTES
-from trueup_tools.runner import run_dbt
 
 
 def accepted(warehouse: Warehouse) -> list[tuple]:
@@ -111,58 +111,69 @@ def test_glob_characters_in_names_are_read_as_exact_names(tmp_path: Path) -> Non
 def test_source_file_is_relative_to_the_root_however_the_path_is_spelled(
     tmp_path: Path, spelling: str
 ) -> None:
-    project_landing = Path(PROJECT_DIR) / "data" / "landing"
-    if spelling == "project_default":
-        if project_landing.exists():
-            pytest.skip("the project's default landing folder holds data; not touched")
-        landing = project_landing
+    """landing_path `./x` and `../x` (relative to the project directory), and the default
+    landing under `dbt build --project-dir .`: source_file is the path below the root."""
+    project = Path(PROJECT_DIR)
+    if spelling == "dot":
+        # inside the project's git-ignored data/ folder, removed afterwards
+        landing = project / "data" / f"hostile-reading-{os.getpid()}-{tmp_path.name}"
+        landing_path = "./" + str(landing.relative_to(project))
+    elif spelling == "dotdot":
+        landing = tmp_path / "x"
+        landing_path = os.path.relpath(landing, project)
+        assert landing_path.startswith("../")
     else:
-        landing = tmp_path / "work" / "x"
+        landing = project / "data" / "landing"
+        landing_path = None
+        if landing.exists():
+            pytest.skip("the project's default landing folder exists; it is not touched")
     land(landing, "usage/day1/a.jsonl", jsonl(flat_event("e-day1")))
     land(landing, "usage/day2/a.jsonl", jsonl(flat_event("e-day2"), flat_event("e-day2b")))
+    write_parquet(
+        landing / "usage/day2/a.parquet",
+        "select 'e-pq' as event_id, 'api-gw-eu' as producer, 'tenant-001' as tenant_id, "
+        "'api_requests' as meter, 1 as quantity, '2026-09-10T12:00:00Z' as event_ts, "
+        "'2026-09-10T12:01:00Z' as ingested_at",
+    )
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
     try:
-        warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-        previous = os.getcwd()
-        try:
-            if spelling == "dot":
-                os.chdir(landing.parent)
-                warehouse.landing = Path("./x")
-            elif spelling == "dotdot":
-                (tmp_path / "work" / "sub").mkdir()
-                os.chdir(tmp_path / "work" / "sub")
-                warehouse.landing = Path("../x")
-            if spelling == "project_default":
-                os.environ["TRUEUP_DUCKDB_PATH"] = str(warehouse.path)
-                try:
-                    os.chdir(PROJECT_DIR)
-                    result = run_dbt(
-                        "build", dbt_vars={"as_of": AS_OF}, extra=("--project-dir", ".")
-                    )
-                finally:
-                    os.environ.pop("TRUEUP_DUCKDB_PATH", None)
-                assert result.success, result.failures()
-            else:
-                # relative landing paths are relative to the project directory
-                relative = os.path.relpath(landing, PROJECT_DIR)
-                prefix = "./" if spelling == "dot" else ""
-                warehouse.landing = Path(prefix + relative)
-                assert ("../" in relative) == (spelling == "dotdot") or spelling == "dot"
-                warehouse.build(AS_OF)
-        finally:
-            os.chdir(previous)
+        if landing_path is not None:
+            result = warehouse.dbt("build", as_of=AS_OF, landing_path=landing_path)
+        else:
+            previous = os.getcwd()
+            os.environ["TRUEUP_DUCKDB_PATH"] = str(warehouse.path)
+            saved = os.environ.pop("TRUEUP_LANDING_PATH", None)
+            try:
+                os.chdir(project)
+                args = ["build", "--project-dir", ".", "--profiles-dir", "profiles"]
+                args += ["--vars", json.dumps({"as_of": AS_OF})]
+                from dbt.cli.main import dbtRunner
+
+                outcome = dbtRunner().invoke(args)
+                result_ok = outcome.success
+            finally:
+                os.chdir(previous)
+                os.environ.pop("TRUEUP_DUCKDB_PATH", None)
+                if saved is not None:
+                    os.environ["TRUEUP_LANDING_PATH"] = saved
+            assert result_ok
+            result = None
+        if result is not None:
+            assert result.success, result.failures()
         got = {(f, e) for f, _, e, _ in accepted(warehouse)}
         assert got == {
             ("usage/day1/a.jsonl", "e-day1"),
             ("usage/day2/a.jsonl", "e-day2"),
             ("usage/day2/a.jsonl", "e-day2b"),
+            ("usage/day2/a.parquet", "e-pq"),
         }
-        assert_conserved(warehouse, {"usage/day1/a.jsonl": 1, "usage/day2/a.jsonl": 2})
+        assert_conserved(
+            warehouse,
+            {"usage/day1/a.jsonl": 1, "usage/day2/a.jsonl": 2, "usage/day2/a.parquet": 1},
+        )
     finally:
-        if spelling == "project_default":
-            for name in ("usage/day1/a.jsonl", "usage/day2/a.jsonl"):
-                (landing / name).unlink()
-            for folder in ("usage/day1", "usage/day2", "usage", ""):
-                (landing / folder).rmdir()
+        if spelling != "dotdot":
+            shutil.rmtree(landing)
 
 
 def test_a_later_file_with_the_same_name_in_another_folder_is_loaded(tmp_path: Path) -> None:
