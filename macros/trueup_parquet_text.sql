@@ -1,8 +1,8 @@
-{#- A Parquet identifier column as trimmed text (NULL when blank), or NULL when the file has
-    no such column. `columns` maps the file's column names to their types. -#}
-{% macro trueup_parquet_text(column, columns) -%}
-    {%- if column in columns -%}
-        {{ trueup_trimmed_text('cast(landed_row.' ~ adapter.quote(column) ~ ' as varchar)') }}
+{#- A Parquet identifier value (SQL expression `expression`) as trimmed text (NULL when blank),
+    or NULL when the file has no such column (`data_type` none). -#}
+{% macro trueup_parquet_text(expression, data_type) -%}
+    {%- if data_type -%}
+        {{ trueup_trimmed_text('cast(' ~ expression ~ ' as varchar)') }}
     {%- else -%}
         cast(null as varchar)
     {%- endif -%}

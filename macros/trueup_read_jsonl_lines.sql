@@ -1,9 +1,18 @@
-{#- One row per physical line of the given JSONL files (plain or gzipped): source_file
-    (relative to the landing root), line_number (1-based), source_format and raw_record, the
-    line's text without surrounding white space; a blank line comes back with a NULL
-    raw_record (it counts for line numbers only). -#}
+{#- One row per non-blank physical line of the given JSONL files: source_file (relative to the
+    landing root), line_number (the physical, 1-based line: blank lines count but are not
+    returned), source_format, raw_record (the line's text without surrounding spaces, tabs or
+    CR) and is_readable (false for a line that is not valid UTF-8 or is longer than the maximum
+    record size: its raw_record shows the bytes escaped, truncated when too long). Each file is
+    opened by its exact path and decompressed when its content is gzip, whatever its name; see
+    scripts/trueup_tools/duckdb_jsonl.py (trueup_jsonl_lines). -#}
 {% macro trueup_read_jsonl_lines(files) -%}
     {{ return(adapter.dispatch('trueup_read_jsonl_lines', 'trueup')(files)) }}
+{%- endmacro %}
+
+{% macro default__trueup_read_jsonl_lines(files) -%}
+    {{ exceptions.raise_compiler_error(
+        "trueup reads JSONL files with a function registered on DuckDB's connection; the "
+        ~ target.type ~ " adapter has no implementation of trueup_read_jsonl_lines yet.") }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_read_jsonl_lines(files) -%}
@@ -12,29 +21,31 @@
         cast(null as varchar) as source_file,
         cast(null as bigint) as line_number,
         cast(null as varchar) as source_format,
-        cast(null as varchar) as raw_record
+        cast(null as varchar) as raw_record,
+        cast(null as boolean) as is_readable
     where false
-    {%- endif %}
-    {%- for file in files %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
+    {%- else %}
     select
-        '{{ file.source_file | replace("'", "''") }}' as source_file,
-        cast(line_ordinality as bigint) as line_number,
-        '{{ file.format }}' as source_format,
-        nullif(trim(line, ' ' || chr(9) || chr(13)), '') as raw_record
-    from read_csv(
-        '{{ file.path | replace("'", "''") }}',
-        columns = {'line': 'VARCHAR'},
-        header = false,
-        delim = E'\x1f',
-        quote = '',
-        escape = '',
-        auto_detect = false,
-        strict_mode = false,
-        hive_partitioning = false,
-        compression = '{{ "gzip" if file.format == "jsonl.gz" else "none" }}'
-    ) with ordinality as landed_line (line, line_ordinality)
-    {%- endfor %}
+        source_file,
+        landed_line.line_number,
+        source_format,
+        landed_line.raw_record,
+        landed_line.is_readable
+    from (
+        select
+            landed_file.source_file,
+            landed_file.source_format,
+            unnest(trueup_jsonl_lines(landed_file.path)) as landed_line
+        from (
+            values
+            {%- for file in files %}
+            (
+                '{{ file.path | replace("'", "''") }}',
+                '{{ file.source_file | replace("'", "''") }}',
+                '{{ file.format | replace("'", "''") }}'
+            ){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as landed_file (path, source_file, source_format)
+    ) as landed_lines
+    {%- endif %}
 {%- endmacro %}

@@ -22,6 +22,8 @@ from typing import Any
 
 import duckdb
 
+from trueup_tools import duckdb_jsonl
+
 LANDED_FILE = duckdb.struct_type(
     {
         "path": duckdb.sqltype("VARCHAR"),
@@ -123,6 +125,7 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
         duckdb.sqltype("VARCHAR"),
         side_effects=True,
     )
+    duckdb_jsonl.register(con)
 
 
 try:  # the plugin hook exists only where dbt-duckdb is installed (always, in the project venv)

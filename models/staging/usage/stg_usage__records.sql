@@ -5,8 +5,8 @@
     downstream, so that a later build with a later as_of does not re-read a file. The files
     loaded so far are looked up in the register int_usage_files_loaded (see
     trueup_usage_files_to_load), not in every staged record.
-    JSONL lines are parsed as JSON (numbers digit for digit from the raw text); Parquet rows
-    are read column by column. The raw text is kept for records that fail a check.
+    JSONL lines are parsed as strict JSON, each field from its own value (numbers digit for
+    digit); Parquet rows are read column by column. The raw text is kept for records that fail a check.
 -#}
 {{
     config(
@@ -20,11 +20,7 @@
     trueup_usage_files_to_load(this, trueup_model_relation('int_usage_files_loaded'))
     if is_incremental() else trueup_usage_files_to_load()
 ) -%}
-{%- set known_meters = trueup_known_meters() -%}
-{%- set flat_fields = [
-    'event_id', 'producer', 'tenant_id', 'meter', 'quantity', 'event_ts', 'ingested_at',
-    'sample_rate',
-] %}
+{%- set known_meters = trueup_known_meters() %}
 
 -- depends_on: {{ ref('meters') }}
 
@@ -38,101 +34,10 @@ parquet_rows as (
     {{ trueup_read_parquet_rows(files.parquet, known_meters) }}
 ),
 
-json_records as (
-    -- blank lines are not records
-    select
-        source_file,
-        line_number,
-        source_format,
-        raw_record,
-        {{ trueup_try_cast('raw_record', 'json') }} as parsed_record
-    from jsonl_lines
-    where raw_record is not null
-),
-
-shaped as (
-    select
-        *,
-        case
-            -- (the root of a parsed document always has a kind)
-            when parsed_record is null
-                or {{ trueup_json_kind('parsed_record', '$') }} <> 'object' then 'malformed'
-            when {{ trueup_json_kind('parsed_record', '$.specversion') }} is not null
-                then 'cloudevents'
-            when {{ trueup_json_has_any_key('parsed_record', flat_fields) }} then 'flat'
-            else 'unknown'
-        end as record_shape,
-        {{ trueup_json_kind('parsed_record', '$.specversion') }} = 'string'
-        and {{ trueup_json_text('parsed_record', '$.specversion') }} = '1.0' as is_cloudevents_v1
-    from json_records
-),
-
 fields as (
-    -- the same meaning under the two record shapes' names
-    select
-        source_file,
-        line_number,
-        source_format,
-        raw_record,
-        record_shape,
-        case
-            when record_shape = 'flat' then true
-            when record_shape = 'cloudevents' then is_cloudevents_v1
-            else false
-        end as is_supported_schema,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.id') }}
-            else {{ trueup_json_text('parsed_record', '$.event_id') }}
-        end as event_id_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.source') }}
-            else {{ trueup_json_text('parsed_record', '$.producer') }}
-        end as producer_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.subject') }}
-            else {{ trueup_json_text('parsed_record', '$.tenant_id') }}
-        end as tenant_id_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.type') }}
-            else {{ trueup_json_text('parsed_record', '$.meter') }}
-        end as meter_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_kind('parsed_record', '$.data.quantity') }}
-            else {{ trueup_json_kind('parsed_record', '$.quantity') }}
-        end as quantity_kind,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_number_text(
-                    'parsed_record', '$.data.quantity', 'raw_record', 'quantity') }}
-            else {{ trueup_json_number_text(
-                'parsed_record', '$.quantity', 'raw_record', 'quantity') }}
-        end as quantity_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_kind('parsed_record', '$.time') }}
-            else {{ trueup_json_kind('parsed_record', '$.event_ts') }}
-        end as event_ts_kind,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.time') }}
-            else {{ trueup_json_text('parsed_record', '$.event_ts') }}
-        end as event_ts_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_kind('parsed_record', '$.ingestedat') }}
-            else {{ trueup_json_kind('parsed_record', '$.ingested_at') }}
-        end as ingested_at_kind,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_text('parsed_record', '$.ingestedat') }}
-            else {{ trueup_json_text('parsed_record', '$.ingested_at') }}
-        end as ingested_at_text,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_kind('parsed_record', '$.data.sample_rate') }}
-            else {{ trueup_json_kind('parsed_record', '$.sample_rate') }}
-        end as sample_rate_kind,
-        case when record_shape = 'cloudevents'
-                then {{ trueup_json_number_text(
-                    'parsed_record', '$.data.sample_rate', 'raw_record', 'sample_rate') }}
-            else {{ trueup_json_number_text(
-                'parsed_record', '$.sample_rate', 'raw_record', 'sample_rate') }}
-        end as sample_rate_text
-    from shaped
+    -- each line parsed as strict JSON; the same meaning under the two record shapes' names,
+    -- every field from its own JSON value (numbers digit for digit)
+    {{ trueup_json_usage_fields('jsonl_lines') }}
 ),
 
 json_typed as (
