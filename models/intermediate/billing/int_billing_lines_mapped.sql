@@ -40,7 +40,8 @@ lines as (
         billed_cost as amount,
         currency,
         charge_period_start_text,
-        billed_cost_text as amount_text
+        billed_cost_text as amount_text,
+        consumed_quantity_text as quantity_text
     from focus_lines
 
     union all
@@ -62,7 +63,8 @@ lines as (
         amount,
         currency,
         period_start_text as charge_period_start_text,
-        amount_text
+        amount_text,
+        quantity_text
     from invoice_lines
 ),
 
@@ -81,7 +83,11 @@ mapped as (
         account_map.tenant_id,
         meter_map.meter,
         meter_map.quantity_factor,
-        known_accounts.provider_account_id is not null as is_known_account
+        known_accounts.provider_account_id is not null as is_known_account,
+        coalesce(
+            {{ trueup_billing_quantity_fits('lines.quantity', 'meter_map.quantity_factor') }},
+            true
+        ) as is_quantity_in_range
     from lines
     left join known_accounts
         on lines.source_system = known_accounts.source_system
@@ -104,7 +110,12 @@ classified as (
         *,
         case
             when charge_period_start is null then 'unreadable_date'
+            when amount is null and {{ trueup_is_decimal_text('amount_text') }}
+                then 'value_out_of_range'
             when amount is null then 'unreadable_amount'
+            when quantity is null and {{ trueup_is_decimal_text('quantity_text') }}
+                then 'value_out_of_range'
+            when not is_quantity_in_range then 'value_out_of_range'
             when not is_usage_line then null
             when not is_known_account then 'unknown_account'
             when tenant_id is null then 'no_account_mapping_on_date'
@@ -131,7 +142,10 @@ final as (
         tenant_id,
         meter,
         quantity as provider_quantity,
-        cast(quantity * quantity_factor as decimal(38, 15)) as quantity,
+        case
+            when is_quantity_in_range
+                then cast(quantity * quantity_factor as decimal(38, 15))
+        end as quantity,
         amount,
         currency,
         case

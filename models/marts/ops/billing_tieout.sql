@@ -1,7 +1,9 @@
 {#- Per billing export file (every visible export, also an empty one, which shows zero lines and
     zero totals): the file's total (every line whose amount can be read, straight
     from staging) against the three places its lines end up — reconciled usage, non-usage
-    lines, unmapped lines. `difference` must be 0 (tested in every build). -#}
+    lines, unmapped lines. `difference` must be 0 (tested in every build). Every readable
+    amount is below 10^15, so a file's sums fit DECIMAL(38, 15) below 10^8 lines; a file with
+    more stops the build naming it instead of overflowing. -#}
 
 with
 
@@ -21,26 +23,55 @@ mapped_lines as (
     select * from {{ ref('int_billing_lines_mapped') }}
 ),
 
-line_totals as (
+staged_lines as (
     select
         source_system,
         source_file,
-        count(*) as line_count,
-        coalesce(sum(billed_cost), 0) as total_amount,
-        count(case when billed_cost is null then 1 end) as unreadable_amount_lines
+        billed_cost as amount
     from focus_lines
-    group by source_system, source_file
 
     union all
 
     select
         source_system,
         source_file,
-        count(*) as line_count,
-        coalesce(sum(amount), 0) as total_amount,
-        count(case when amount is null then 1 end) as unreadable_amount_lines
+        amount
     from invoice_lines
-    group by source_system, source_file
+),
+
+file_line_counts as (
+    select
+        source_file,
+        count(*) as line_count
+    from staged_lines
+    group by source_file
+),
+
+summable_files as (
+    select source_file
+    from file_line_counts
+    where
+        case
+            when line_count >= 100000000
+                then {{ trueup_raise_error(
+                    "'trueup: billing export ' || source_file"
+                    ~ " || ' has 10^8 lines or more: its sums may not fit DECIMAL(38, 15);"
+                    ~ " split the export into smaller files'"
+                ) }} is null
+            else true
+        end
+),
+
+line_totals as (
+    select
+        staged_lines.source_system,
+        staged_lines.source_file,
+        count(*) as line_count,
+        coalesce(sum(staged_lines.amount), 0) as total_amount,
+        count(case when staged_lines.amount is null then 1 end) as unreadable_amount_lines
+    from staged_lines
+    inner join summable_files on staged_lines.source_file = summable_files.source_file
+    group by staged_lines.source_system, staged_lines.source_file
 ),
 
 file_totals as (
@@ -57,14 +88,19 @@ file_totals as (
 
 buckets as (
     select
-        source_file,
-        coalesce(sum(case when bucket = 'reconciled_usage' then amount end), 0)
-            as reconciled_usage_amount,
-        coalesce(sum(case when bucket = 'non_usage' then amount end), 0) as non_usage_amount,
-        coalesce(sum(case when bucket = 'unmapped' then amount end), 0) as unmapped_amount,
-        count(case when bucket = 'unmapped' then 1 end) as unmapped_lines
+        mapped_lines.source_file,
+        coalesce(
+            sum(case when mapped_lines.bucket = 'reconciled_usage' then mapped_lines.amount end),
+            0
+        ) as reconciled_usage_amount,
+        coalesce(sum(case when mapped_lines.bucket = 'non_usage' then mapped_lines.amount end), 0)
+            as non_usage_amount,
+        coalesce(sum(case when mapped_lines.bucket = 'unmapped' then mapped_lines.amount end), 0)
+            as unmapped_amount,
+        count(case when mapped_lines.bucket = 'unmapped' then 1 end) as unmapped_lines
     from mapped_lines
-    group by source_file
+    inner join summable_files on mapped_lines.source_file = summable_files.source_file
+    group by mapped_lines.source_file
 ),
 
 final as (

@@ -1,8 +1,8 @@
 {#- Every line of every FinOps FOCUS (1.0-1.2) export visible at as_of, typed. Export files are
     small and may be corrected by later exports, so each build reads all visible files. Empty
     fields and the tokens NULL, None, NA, N/A are nulls; values outside FOCUS's allowed lists
-    are kept and flagged; amounts keep 15 decimals; a value that cannot be read is NULL here
-    and reported downstream. -#}
+    are kept and flagged; amounts keep 15 decimals; a value that cannot be read, or an amount or
+    quantity not below 10^15 in absolute value, is NULL here and reported downstream. -#}
 
 {%- set required = [
     'BillingAccountId', 'ChargePeriodStart', 'ChargePeriodEnd', 'ChargeCategory', 'BilledCost',
@@ -71,13 +71,14 @@ final as (
         {{ trueup_parse_billing_timestamp('charge_period_start') }} as charge_period_start,
         {{ trueup_parse_billing_timestamp('charge_period_end') }} as charge_period_end,
         {{ trueup_parse_billing_timestamp('billing_period_start') }} as billing_period_start,
-        {{ trueup_parse_decimal('consumed_quantity', 15) }} as consumed_quantity,
+        {{ trueup_parse_billing_decimal('consumed_quantity') }} as consumed_quantity,
         consumed_unit,
-        {{ trueup_parse_decimal('billed_cost', 15) }} as billed_cost,
-        {{ trueup_parse_decimal('effective_cost', 15) }} as effective_cost,
+        {{ trueup_parse_billing_decimal('billed_cost') }} as billed_cost,
+        {{ trueup_parse_billing_decimal('effective_cost') }} as effective_cost,
         upper(billing_currency) as currency,
         charge_period_start as charge_period_start_text,
-        billed_cost as billed_cost_text
+        billed_cost as billed_cost_text,
+        consumed_quantity as consumed_quantity_text
     from cleaned
 )
 

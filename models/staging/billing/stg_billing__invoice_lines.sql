@@ -41,11 +41,12 @@ final as (
             as is_nonstandard_value,
         {{ trueup_parse_billing_timestamp('period_start') }} as period_start_at,
         {{ trueup_parse_billing_timestamp('period_end') }} as period_end_at,
-        {{ trueup_parse_decimal('quantity', 15) }} as quantity,
-        {{ trueup_parse_decimal('amount', 15) }} as amount,
+        {{ trueup_parse_billing_decimal('quantity') }} as quantity,
+        {{ trueup_parse_billing_decimal('amount') }} as amount,
         upper(currency) as currency,
         period_start as period_start_text,
-        amount as amount_text
+        amount as amount_text,
+        quantity as quantity_text
     from cleaned
 )
 
