@@ -142,3 +142,31 @@ def test_huge_billing_lines_are_out_of_range_and_every_export_ties_out(tmp_path:
             2,
         ),
     }
+
+
+def test_an_unreadable_usage_quantity_is_unmapped_not_reconciled(tmp_path: Path) -> None:
+    """A usage line whose quantity is present but not a number cannot be reconciled against the
+    meters: it is unmapped (`unreadable_quantity`) with its amount, never billed with a NULL
+    quantity; an empty quantity (a null) and any quantity on a non-usage line are fine."""
+    landing = tmp_path / "landing"
+    focus = [
+        focus_line("10", "0.5"),  # billed: 500 api_requests
+        focus_line("20", "abc"),  # unreadable quantity: unmapped with its 20
+        focus_line("30", "NULL"),  # a null quantity: billed, counting no quantity
+        focus_line("40", "1.2.3", category="Tax"),  # non-usage: the quantity is not used
+    ]
+    land(landing, FOCUS_FILE, export(FOCUS_HEADER, focus))
+    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
+    warehouse.build(AS_OF)
+
+    assert warehouse.query(
+        "select line_number, unmapped_reason, amount from ops.billing_unmapped_lines"
+    ) == [(2, "unreadable_quantity", Decimal(20))]
+    assert warehouse.query(
+        "select line_count, total_amount, reconciled_usage_amount, non_usage_amount,"
+        " unmapped_amount, difference from ops.billing_tieout"
+    ) == [(4, Decimal(100), Decimal(40), Decimal(40), Decimal(20), Decimal(0))]
+    assert warehouse.query(
+        "select billed_quantity, billed_amount, line_count from finance.fct_billed_charges"
+        " where tenant_id = 'tenant-001' and meter = 'api_requests'"
+    ) == [(Decimal(500), Decimal(40), 2)]

@@ -117,6 +117,8 @@ classified as (
                 then 'value_out_of_range'
             when not is_quantity_in_range then 'value_out_of_range'
             when not is_usage_line then null
+            -- a usage line's quantity that is present but not a number cannot be reconciled
+            when quantity is null and quantity_text is not null then 'unreadable_quantity'
             when not is_known_account then 'unknown_account'
             when tenant_id is null then 'no_account_mapping_on_date'
             when meter is null then 'unknown_sku'
