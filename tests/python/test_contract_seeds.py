@@ -30,8 +30,9 @@ C-2003,2,egress_gb,per_unit,1,,0.1,,,
 """
 
 
-def build_seeds(project: Path):
-    """dbt build of the seeds and their checks only (in memory), for the project at `project`."""
+def build_seeds(project: Path, select: tuple[str, ...] = ("contracts", "contract_rates", "meters")):
+    """dbt build of the selected seeds and their checks only (in memory), for the project at
+    `project` (by default the contract seeds)."""
     from dbt.cli.main import dbtRunner
 
     return dbtRunner().invoke(
@@ -44,9 +45,7 @@ def build_seeds(project: Path):
             "--target",
             "memory",
             "--select",
-            "contracts",
-            "contract_rates",
-            "meters",
+            *select,
             "--indirect-selection",
             "cautious",
             "--vars",

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import Warehouse
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
-from test_contract_seeds import copy_project
+from test_contract_seeds import build_seeds, copy_project
 from trueup_tools import PROJECT_DIR
 
 # --------------------------------------------------------------------------- item 21: bootstrap
@@ -491,25 +491,7 @@ BROKEN_SEEDS = {
 
 def build_all_seeds(project: Path):
     """dbt build of every seed and its checks (in memory) of the project copy at `project`."""
-    from dbt.cli.main import dbtRunner
-
-    return dbtRunner().invoke(
-        [
-            "build",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project / "profiles"),
-            "--target",
-            "memory",
-            "--select",
-            "resource_type:seed",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
-        ]
-    )
+    return build_seeds(project, ("resource_type:seed",))
 
 
 @pytest.fixture(scope="module")
