@@ -92,7 +92,15 @@ final as (
         quantity,
         sample_rate,
         event_ts,
-        ingested_at,
+        -- the ingestion clock is trusted: a record cannot have been received after the build
+        -- that reads its file started (+ the tolerated skew). Such a time is stored as
+        -- unreadable, so the record is visible at every as_of and quarantined, instead of
+        -- staying out of sight until an as_of that never comes
+        case
+            when ingested_at <= {{ dbt.dateadd(
+                'minute', trueup_int_var('max_clock_skew_minutes'), trueup_run_stamp_sql()) }}
+                then ingested_at
+        end as ingested_at,
         is_supported_schema,
         has_quantity,
         case
