@@ -157,7 +157,8 @@ final as (
         end as bucket,
         unmapped_reason,
         charge_period_start_text,
-        amount_text
+        amount_text,
+        quantity_text
     from classified
 )
 
