@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import benchmark, build, generate, quality, query, summary
+from trueup_tools import benchmark, build, generate, metrics, quality, query, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_arguments(ask)
     ask.set_defaults(func=query.run)
+
+    measure = sub.add_parser(
+        "metrics",
+        help="query the semantic layer's metrics with exact decimals (MetricFlow's SQL, read-only)",
+        description=metrics.__doc__.split("\n\n")[0],
+    )
+    metrics.add_arguments(measure)
+    measure.set_defaults(func=metrics.run)
     return parser
 
 
