@@ -86,7 +86,8 @@ class MetricsProject:
         return result
 
     def trueup_metrics(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        """`trueup metrics ARGS` (the code under test) on the copy's warehouse and manifest."""
+        """`trueup metrics ARGS` (the code under test) on the copy's manifest and, unless ARGS
+        name one, its warehouse."""
         env = {**os.environ, "PYTHONPATH": str(Path(trueup_tools.__file__).parents[1])}
         env.pop("TRUEUP_DUCKDB_PATH", None)
         result = subprocess.run(
@@ -96,8 +97,7 @@ class MetricsProject:
                 "trueup_tools.cli",
                 "metrics",
                 *args,
-                "--warehouse",
-                str(self.warehouse),
+                *(() if "--warehouse" in args else ("--warehouse", str(self.warehouse))),
                 "--semantic-manifest",
                 str(self.project / "target" / "semantic_manifest.json"),
             ],
@@ -355,9 +355,9 @@ def test_every_metric_lists_tenant_and_meter_dimensions(metrics_project: Metrics
     for name in names:
         missing = (TENANT_DIMENSIONS | METER_DIMENSIONS | {"metric_time"}) - shown[name]
         assert not missing, (name, missing)
-    for name in ("expected_amount", "amount_variance"):
-        dimensions = metrics_project.mf("list", "dimensions", "--metrics", name).stdout
-        assert all(f"• {d}\n" in dimensions for d in TENANT_DIMENSIONS | METER_DIMENSIONS), name
+    # the derived metric too (it had only metric_time before the dimension models)
+    dimensions = metrics_project.mf("list", "dimensions", "--metrics", "amount_variance").stdout
+    assert all(f"• {d}\n" in dimensions for d in TENANT_DIMENSIONS | METER_DIMENSIONS)
     entities = metrics_project.mf("list", "entities", "--metrics", ",".join(names)).stdout
     assert "• tenant\n" in entities and "• meter\n" in entities
 
@@ -737,3 +737,45 @@ def test_docs_examples_run(metrics_project: MetricsProject) -> None:
         if "--csv" in argv:
             written = metrics_project.project / argv[argv.index("--csv") + 1]
             assert read_csv(written), argv
+
+
+def test_reads_the_warehouse_it_is_given(metrics_project: MetricsProject, tmp_path: Path) -> None:
+    """The manifest names the warehouse it was parsed for (its catalog, `metrics`); a copy
+    under another name, changed, is read as it is."""
+    other = tmp_path / "other.duckdb"
+    shutil.copy(metrics_project.warehouse, other)
+    con = duckdb.connect(str(other))
+    try:
+        con.execute(
+            "update finance.fct_post_close_deltas set billed_amount_delta = 0.000000000000001"
+            f" where period_start = date '{FLOAT_MONTH}' and meter = 'egress_gb'"
+        )
+    finally:
+        con.close()
+    query = ("--metrics", "post_close_billed_delta", "--group-by", "metric_time__month")
+    out = tmp_path / "other.csv"
+    metrics_project.trueup_metrics(*query, "--csv", str(out), "--warehouse", str(other))
+    got = {r["metric_time__month"]: Decimal(r["post_close_billed_delta"]) for r in read_csv(out)}
+    original = {
+        r["metric_time__month"]: Decimal(r["post_close_billed_delta"])
+        for r in metrics_project.exact_csv(*query)
+    }
+    assert got[FLOAT_MONTH] == Decimal("0.300000000000001")
+    assert original[FLOAT_MONTH] == FLOAT_MONTH_BILLED_DELTA
+    assert {k: v for k, v in got.items() if k != FLOAT_MONTH} == {
+        k: v for k, v in original.items() if k != FLOAT_MONTH
+    }
+
+
+def test_semantic_manifest_is_stale_when_missing_or_older_than_the_models(tmp_path: Path) -> None:
+    from trueup_tools import metrics
+
+    manifest = tmp_path / "semantic_manifest.json"
+    assert metrics.manifest_is_stale(manifest)
+    manifest.write_text("{}")
+    inputs = [metrics.PROJECT_DIR / "dbt_project.yml", *(metrics.PROJECT_DIR / "models").rglob("*")]
+    newest = max(p.stat().st_mtime for p in inputs)
+    os.utime(manifest, (newest + 60, newest + 60))
+    assert not metrics.manifest_is_stale(manifest)
+    os.utime(manifest, (newest - 60, newest - 60))
+    assert metrics.manifest_is_stale(manifest)
