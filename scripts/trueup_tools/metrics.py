@@ -219,8 +219,32 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> duckdb.Du
         ) from error
 
 
+def help_epilog(manifest: Path = SEMANTIC_MANIFEST) -> str:
+    """The metrics and the dimensions every metric shares, read from the semantic manifest
+    when there is one (the dimension models: tenants, meters)."""
+    tail = "Each metric also groups by its mart's dimensions (mf list dimensions --metrics X)."
+    try:
+        raw = json.loads(manifest.read_text("utf-8"))
+        names = sorted(metric["name"] for metric in raw["metrics"])
+        shared = ["metric_time__month (also __day, __week, __quarter, __year)"]
+        for model in raw["semantic_models"]:
+            if model.get("measures"):
+                continue
+            for entity in model["entities"]:
+                if entity["type"] == "primary":
+                    shared.append(entity["name"])
+                    shared += [f"{entity['name']}__{d['name']}" for d in model["dimensions"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{tail} See docs/metrics.md."
+    return (
+        f"Metrics: {', '.join(names)}. Every metric groups by {', '.join(shared)}. {tail} "
+        "See docs/metrics.md."
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `trueup metrics` (the names `mf query` takes)."""
+    parser.epilog = help_epilog()
     parser.add_argument(
         "--metrics",
         required=True,

@@ -779,3 +779,13 @@ def test_semantic_manifest_is_stale_when_missing_or_older_than_the_models(tmp_pa
     assert not metrics.manifest_is_stale(manifest)
     os.utime(manifest, (newest - 60, newest - 60))
     assert metrics.manifest_is_stale(manifest)
+
+
+def test_help_lists_the_metrics_and_shared_dimensions(metrics_project: MetricsProject) -> None:
+    from trueup_tools import metrics
+
+    epilog = metrics.help_epilog(metrics_project.project / "target" / "semantic_manifest.json")
+    listed_items = set(re.findall(r"[a-z_]+", epilog))
+    assert set(manifest_metrics(metrics_project)) <= listed_items
+    assert TENANT_DIMENSIONS | METER_DIMENSIONS | {"tenant", "meter"} <= listed_items
+    assert "docs/metrics.md" in metrics.help_epilog(metrics_project.project / "missing.json")
