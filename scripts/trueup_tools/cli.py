@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import benchmark, build, generate, quality, query, summary
+from trueup_tools import benchmark, build, dbt_command, generate, quality, query, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,11 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser(
         "query",
-        help="run a finance query of analyses/ against the warehouse (read-only)",
+        help="run a finance query of analyses/ against the warehouse (read-only, cached SQL)",
         description=query.__doc__.split("\n\n")[0],
     )
     query.add_arguments(ask)
     ask.set_defaults(func=query.run)
+
+    passthrough = sub.add_parser(
+        "dbt",
+        help="dbt itself on this project (its profile and paths from any folder); --vars checked",
+        description=dbt_command.__doc__.split("\n\n")[0],
+    )
+    dbt_command.add_arguments(passthrough)
+    passthrough.set_defaults(func=dbt_command.run)
     return parser
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from conftest import Warehouse
 from test_contract_seeds import copy_project
+from trueup_tools import profiles_dir
 
 MF = Path(sys.executable).with_name("mf")
 
@@ -52,7 +53,7 @@ class MetricsProject:
     def mf(self, *args: str) -> subprocess.CompletedProcess:
         env = {
             **os.environ,
-            "DBT_PROFILES_DIR": str(self.project / "profiles"),
+            "DBT_PROFILES_DIR": str(profiles_dir(self.project)),
             "TRUEUP_DUCKDB_PATH": str(self.warehouse),
             "TRUEUP_TARGET": "duckdb",
         }
@@ -121,7 +122,7 @@ def metrics_project(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
                 "--project-dir",
                 str(project),
                 "--profiles-dir",
-                str(project / "profiles"),
+                str(profiles_dir(project)),
                 "--target",
                 "duckdb",
             ]
