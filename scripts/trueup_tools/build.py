@@ -25,7 +25,8 @@ EXCLUDE_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 def build(args: argparse.Namespace) -> bool:
     """Run `dbt build` with the options given; report failures on stderr. The dbt unit tests
     run only with `unit_tests` set (`trueup build --unit-tests`); the data tests always run.
-    A successful build also compiles the finance queries for `trueup query` (see query.py)."""
+    A successful full build (no `select`) also caches the compiled finance queries for
+    `trueup query` when the project changed since they were cached (see query.py)."""
     extra = ["--full-refresh"] if getattr(args, "full_refresh", False) else []
     if getattr(args, "select", None):
         extra += ["--select", *args.select]
@@ -39,7 +40,8 @@ def build(args: argparse.Namespace) -> bool:
         if result.exception is not None:
             print(f"  {result.exception}", file=sys.stderr)
         return False
-    query.warm_cache()
+    if not getattr(args, "select", None):  # a partial build is a development step: no compile
+        query.warm_cache()
     return True
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -181,12 +182,17 @@ def warehouse_for_connection(path: str, command: str | None, project_dir: Path) 
     resolved = warehouse.resolve(path, project_dir)
     if not resolved.exists():
         if command not in WRITING_COMMANDS:
-            what = f"`dbt {command}`" if command else "this command"
+            if Path(sys.argv[0]).name == "mf":  # MetricFlow connects through `dbt debug`
+                what = "`mf`"
+            else:
+                what = f"`dbt {command}`" if command else "this command"
+            relative = ""
+            if not Path(path).is_absolute():
+                relative = f" (the profile's {path}, relative to the project {project_dir})"
             raise WarehouseNotBuiltError(
-                f"No warehouse at {resolved} (profile path {path!r}, relative to the "
-                f"project {project_dir}): {what} only reads it and does not create one. Build "
-                f"it first with {warehouse.BUILD_HINT}, or point {warehouse.PATH_ENV} at an "
-                "existing warehouse."
+                f"No warehouse at {resolved}{relative}: {what} only reads it and does not "
+                f"create one. Build it first with {warehouse.BUILD_HINT}, or point "
+                f"{warehouse.PATH_ENV} at an existing warehouse."
             )
         resolved.parent.mkdir(parents=True, exist_ok=True)
     return str(resolved)

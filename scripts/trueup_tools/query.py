@@ -1,16 +1,16 @@
 """`trueup query`: run one of the finance queries in analyses/ against the warehouse, read-only.
 
-dbt compiles the analyses (refs and vars resolved for the warehouse of the duckdb target); the
-compiled SQL is cached, so a query answers without starting dbt while the project is unchanged.
-The cache (target/query_cache/queries.json, or under DBT_TARGET_PATH) holds every analysis
-compiled twice by one `dbt compile --select resource_type:analysis` each: once without its vars,
-once with each var set to a placeholder value. At query time the placeholder's SQL string
-literal is replaced by a DuckDB parameter and the validated value is bound to it: a value is
-always data, never SQL. The cache is keyed by a hash of the project's files (analyses, macros,
-models, seeds' YAML, dbt_project.yml, profiles.yml), the profile's environment (TRUEUP_TARGET,
-the warehouse path) and the dbt version; when it does not match (the project changed),
-`trueup query` compiles again and says so. `trueup build` refreshes it after a successful
-build. While a build holds the warehouse the command says so and exits 2, like `trueup summary`.
+dbt compiles the analyses (refs and vars resolved for the warehouse of the duckdb target) and
+the compiled SQL is cached, so that a query answers without starting dbt while the project is
+unchanged. The cache (target/query_cache/queries.json; under DBT_TARGET_PATH when that is set)
+holds every analysis compiled by two `dbt compile --select resource_type:analysis`: one without
+vars, one with each query var set to a placeholder. At query time the placeholder's SQL string
+literal becomes a DuckDB parameter and the validated value is bound to it: a value is always
+data, never SQL. The cache is keyed by a hash of the project's files (analyses, macros, models,
+the seeds' YAML, dbt_project.yml, profiles.yml), TRUEUP_TARGET, the warehouse file's name (the
+SQL's catalog) and the dbt version; when the key does not match (the project changed), the
+command compiles again and says so. A full `trueup build` refreshes the cache. While a build
+holds the warehouse the command says so and exits 2, like `trueup summary`.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def cache_dir(project_dir: Path = PROJECT_DIR) -> Path:
 
 def project_key(project_dir: Path = PROJECT_DIR) -> str:
     """A hash of everything a compiled analysis depends on: the project's files, the profile's
-    environment, the warehouse (its file name is the SQL's catalog) and the dbt version."""
+    environment, the warehouse's file name (the SQL's catalog) and the dbt version."""
     digest = hashlib.sha256(f"trueup-query-cache {CACHE_VERSION}\n".encode())
     files: list[Path] = []
     for folder in KEYED_FOLDERS:
@@ -176,7 +176,8 @@ def project_key(project_dir: Path = PROJECT_DIR) -> str:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for name in KEYED_ENV:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
-    digest.update(f"warehouse={warehouse_path(project_dir)}\0".encode())
+    # dbt-duckdb names the catalog after the warehouse file (its name without the extension)
+    digest.update(f"catalog={warehouse_path(project_dir).stem}\0".encode())
     with contextlib.suppress(metadata.PackageNotFoundError):  # else the key omits it
         digest.update(f"dbt-core={metadata.version('dbt-core')}\0".encode())
     return digest.hexdigest()
@@ -247,6 +248,13 @@ def build_cache(project_dir: Path = PROJECT_DIR) -> dict[str, CachedQuery]:
         own = {var: kinds[var] for var in query_vars(name)} if name in available() else {}
         parameterized = _parameterize(bound[name], own, values) if own and name in bound else None
         queries[name] = CachedQuery(plain=sql, parameterized=parameterized, vars=own)
+    store_cache(queries, key, project_dir)
+    return queries
+
+
+def store_cache(queries: dict[str, CachedQuery], key: str, project_dir: Path = PROJECT_DIR) -> None:
+    """Write the cache for the project state `key` (atomically: a reader sees the old or the
+    new file, never half of one)."""
     payload = {
         "version": CACHE_VERSION,
         "key": key,
@@ -255,11 +263,11 @@ def build_cache(project_dir: Path = PROJECT_DIR) -> dict[str, CachedQuery]:
             for name, q in queries.items()
         },
     }
+    base = cache_dir(project_dir)
     base.mkdir(parents=True, exist_ok=True)
     temporary = base / f"queries.json.{os.getpid()}"
     temporary.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     os.replace(temporary, base / "queries.json")
-    return queries
 
 
 def load_cache(project_dir: Path = PROJECT_DIR) -> dict[str, CachedQuery] | None:
