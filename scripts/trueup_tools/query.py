@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
@@ -376,11 +377,16 @@ def help_epilog() -> str:
         lines.append(f"  {name}")
         summary = describe(name)
         if summary:
-            lines.append(f"      {summary}.")
+            lines += textwrap.wrap(
+                f"{summary}.", width=88, initial_indent=" " * 6, subsequent_indent=" " * 6
+            )
         for var, kind in sorted(query_vars(name).items()):
             what = "a period: YYYY-MM or a date YYYY-MM-DD in it" if kind == "period" else "text"
             lines.append(f"      --var {var}=VALUE   ({what})")
     lines += [
+        "",
+        "The SQL is dbt's compile of the analysis, cached in target/query_cache/ until the project",
+        "changes (then the query compiles again, and says so); see docs/configuration.md.",
         "",
         "examples:",
         "  trueup query variances_needing_review --var review_period=2026-09",
