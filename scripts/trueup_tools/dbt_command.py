@@ -55,14 +55,15 @@ def check_vars(text: str) -> dict:
 
 
 def with_project(args: Sequence[str]) -> list[str]:
-    """`args` with this project's --project-dir and --profiles-dir unless they are given.
-    dbt's global options go anywhere after the subcommand, so they are appended."""
+    """`args` with this project's --project-dir and --profiles-dir, unless a project is given
+    (then as they are). dbt reads its options anywhere after the subcommand: appended."""
     out = list(args)
     given = {a.split("=", 1)[0] for a in out}
     if not out or out[0].startswith("-"):
         return out  # `dbt --version`, `dbt --help`: no subcommand to add them to
-    if "--project-dir" not in given:
-        out += ["--project-dir", str(PROJECT_DIR)]
+    if "--project-dir" in given:
+        return out  # another project: its own profiles, as plain dbt would find them
+    out += ["--project-dir", str(PROJECT_DIR)]
     if "--profiles-dir" not in given:
         out += ["--profiles-dir", str(profiles_dir())]
     return out

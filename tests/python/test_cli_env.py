@@ -147,6 +147,10 @@ def test_trueup_dbt_adds_the_project_unless_given() -> None:
     ]
     given = ["ls", "--project-dir", "/elsewhere", "--profiles-dir=/p"]
     assert with_project(given) == given
+    assert with_project(["ls", "--project-dir=/elsewhere"]) == ["ls", "--project-dir=/elsewhere"]
+    assert with_project(["ls", "--profiles-dir", "/p"]) == [
+        *["ls", "--profiles-dir", "/p", "--project-dir", str(PROJECT_DIR)]
+    ]
     assert with_project(["--version"]) == ["--version"]
 
 
