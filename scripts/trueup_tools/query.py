@@ -34,7 +34,7 @@ from trueup_tools.warehouse import warehouse_path
 ANALYSES_DIR = PROJECT_DIR / "analyses"
 
 CACHE_VERSION = 1
-KEYED_FOLDERS = ("analyses", "macros", "models", "seeds", "snapshots", "tests/generic")
+KEYED_FOLDERS = ("analyses", "macros", "models", "seeds", "snapshots")
 """Folders whose files can change what an analysis compiles to (seeds: only their YAML)."""
 KEYED_FILES = ("dbt_project.yml", PROFILES_FILE, "packages.yml", "dependencies.yml")
 KEYED_ENV = ("TRUEUP_TARGET",)

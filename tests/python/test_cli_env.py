@@ -68,6 +68,7 @@ def invocations_since(log: Path, offset: int) -> list[str]:
     return [part for part in INVOCATION_SEPARATOR.split(text) if part.strip()]
 
 
+@pytest.mark.slow
 def test_trueup_build_and_dbt_build_share_partial_parsing(project: Path) -> None:
     env = user_env(project)
     as_of = "2026-10-01T00:00:00Z"
