@@ -149,7 +149,7 @@ except ImportError:  # pragma: no cover
 
 
 class WarehouseNotBuiltError(RuntimeError):
-    """A command that only reads was about to create a missing warehouse file.
+    """A missing warehouse file that this command may not (or cannot) create.
 
     A RuntimeError: dbt-duckdb reports it as a connection failure with this message."""
 
@@ -194,7 +194,13 @@ def warehouse_for_connection(path: str, command: str | None, project_dir: Path) 
                 f"create one. Build it first with {warehouse.BUILD_HINT}, or point "
                 f"{warehouse.PATH_ENV} at an existing warehouse."
             )
-        resolved.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            resolved.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WarehouseNotBuiltError(
+                f"Cannot create the warehouse folder {resolved.parent} ({error.strerror}): "
+                f"point {warehouse.PATH_ENV} at a folder you can write."
+            ) from error
     return str(resolved)
 
 

@@ -86,6 +86,12 @@ def test_only_writing_commands_create_a_missing_warehouse(tmp_path: Path) -> Non
         assert (tmp_path / "sub").is_dir()  # DuckDB creates the file, not its folder
 
 
+def test_a_warehouse_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    with pytest.raises(WarehouseNotBuiltError, match=r"Cannot create the warehouse folder"):
+        warehouse_for_connection("taken/w.duckdb", "build", tmp_path)
+
+
 @pytest.fixture(scope="module")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project (models, seeds, profiles.yml, ...) without a warehouse."""
