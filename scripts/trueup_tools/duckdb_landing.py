@@ -173,6 +173,25 @@ def _invocation() -> tuple[str | None, Path]:
     return command, found
 
 
+def running_mf() -> bool:
+    """Whether this process is MetricFlow's `mf` (which connects through `dbt debug`)."""
+    return Path(sys.argv[0]).name == "mf"
+
+
+def check_mf_reads_marts(conn: duckdb.DuckDBPyConnection) -> None:
+    """Under `mf`, a warehouse file that holds no finance mart stops with a clear message
+    instead of MetricFlow's CatalogException on its first table."""
+    if not running_mf():
+        return
+    rows = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    path = rows[0][0] if rows else None
+    if path and not warehouse.has_marts(conn):
+        empty = warehouse.WarehouseNotBuiltError(Path(path), missing=False, command="`mf`")
+        raise WarehouseNotBuiltError(str(empty))
+
+
 def warehouse_for_connection(path: str, command: str | None, project_dir: Path) -> str:
     """The DuckDB path dbt-duckdb should open for profile `path` in `command`: a local file
     resolved against `project_dir` (its folder created when the command writes); raises
@@ -182,10 +201,9 @@ def warehouse_for_connection(path: str, command: str | None, project_dir: Path) 
     resolved = warehouse.resolve(path, project_dir)
     if not resolved.exists():
         if command not in WRITING_COMMANDS:
-            if Path(sys.argv[0]).name == "mf":  # MetricFlow connects through `dbt debug`
+            what = f"`dbt {command}`" if command else "this command"
+            if running_mf():
                 what = "`mf`"
-            else:
-                what = f"`dbt {command}`" if command else "this command"
             relative = ""
             if not Path(path).is_absolute():
                 relative = f" (the profile's {path}, relative to the project {project_dir})"
@@ -213,3 +231,4 @@ class Plugin(BasePlugin):  # type: ignore[misc,valid-type]
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         register(conn)
+        check_mf_reads_marts(conn)

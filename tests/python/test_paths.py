@@ -135,7 +135,7 @@ def test_dbt_elsewhere_reads_and_writes_the_projects_warehouse(
         con.close()
 
 
-def test_mf_on_a_missing_warehouse_says_so_and_creates_nothing(
+def test_mf_on_a_missing_or_empty_warehouse_says_so_and_creates_nothing(
     project_copy: Path, tmp_path: Path
 ) -> None:
     parsed = run(
@@ -145,15 +145,21 @@ def test_mf_on_a_missing_warehouse_says_so_and_creates_nothing(
     )
     assert parsed.returncode == 0, parsed.stdout
     missing = tmp_path / "nothing" / "here.duckdb"
-    result = run(
-        ["mf", "query", "--metrics", "expected_amount", "--group-by", "metric_time__month"],
-        project_copy,
-        clean_env(TRUEUP_DUCKDB_PATH=str(missing)),
-    )
+    metrics_query = ["mf", "query", "--metrics", "expected_amount"]
+    metrics_query += ["--group-by", "metric_time__month"]
+    result = run(metrics_query, project_copy, clean_env(TRUEUP_DUCKDB_PATH=str(missing)))
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert f"No warehouse at {missing}: `mf` only reads it and does not create one" in output
     assert not missing.parent.exists()
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = run(metrics_query, project_copy, clean_env(TRUEUP_DUCKDB_PATH=str(empty)))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"The warehouse {empty} holds none of the finance marts" in output
+    assert "Catalog Error" not in output
 
 
 def trueup(*args: str, database: Path) -> subprocess.CompletedProcess:
