@@ -1,9 +1,5 @@
-{#- Schemas are named exactly as configured (finance, ops, ...) in every engine and target,
-    so that finance can rely on `finance.fct_usage_daily` wherever the project runs. -#}
+{#- dbt's convention for schema names, with exact names where a warehouse belongs to one reader
+    (the rule is trueup_schema_name). A model without a custom schema goes to the target's. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {%- if custom_schema_name is none -%}
-        {{ target.schema }}
-    {%- else -%}
-        {{ custom_schema_name | trim }}
-    {%- endif -%}
+    {{ trueup_schema_name(custom_schema_name, target.name, target.schema) }}
 {%- endmacro %}

@@ -1,6 +1,7 @@
 {#- on-run-start: check every run-time var before any model is built, and log what is in force.
     Also stops the run before any model when as_of lies in the future (beyond a small tolerance,
-    unless allow_future_as_of is true) or when the landing root does not exist. -#}
+    unless allow_future_as_of is true) or when the landing root does not exist, and warns about
+    vars passed with --vars that the project does not know (trueup_warn_unknown_vars). -#}
 {% macro trueup_validate_vars() -%}
     {%- set as_of = trueup_as_of() -%}
     {%- set grace = trueup_int_var('grace_period_hours') -%}
@@ -15,6 +16,7 @@
             ~ ", landing_path=" ~ landing ~ ", usage_check_window_days="
             ~ (window if window is not none else 'null (every record)')
             ~ ", allow_future_as_of=" ~ (allow_future | lower), info=true) }}
+        {%- do trueup_warn_unknown_vars() -%}
         {%- do trueup_check_landing_root() -%}
     {%- endif -%}
 {%- endmacro %}

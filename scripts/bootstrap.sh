@@ -37,6 +37,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" > "$stamp"
 fi
 export PATH="$TRUEUP_VENV/bin:$PATH"
-export DBT_PROFILES_DIR="$TRUEUP_ROOT/profiles"
+export DBT_PROFILES_DIR="$TRUEUP_ROOT"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 cd "$TRUEUP_ROOT"

@@ -787,7 +787,7 @@ class DbtSetup:
         env = dict(os.environ)
         env["TRUEUP_DUCKDB_PATH"] = str(self.layout.warehouse)
         env["TRUEUP_TARGET"] = "duckdb"
-        env["DBT_PROFILES_DIR"] = str(self.project / "profiles")
+        env["DBT_PROFILES_DIR"] = str(self.project)
         env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         env.pop("TRUEUP_LANDING_PATH", None)
         return env
@@ -809,7 +809,7 @@ class DbtSetup:
             "--project-dir",
             str(self.project),
             "--profiles-dir",
-            str(self.project / "profiles"),
+            str(self.project),
             "--target-path",
             str(self.layout.target),
             "--log-path",

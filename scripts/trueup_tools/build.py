@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import PROJECT_DIR, generate, quality, summary
+from trueup_tools import PROJECT_DIR, generate, quality, query, summary
 from trueup_tools.runner import run_dbt, warehouse_path
 
 
@@ -18,11 +18,20 @@ def _vars(args: argparse.Namespace) -> dict:
     return dbt_vars
 
 
+EXCLUDE_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+"""A production build leaves the dbt unit tests out (dbt's advice: run them in CI and dev)."""
+
+
 def build(args: argparse.Namespace) -> bool:
-    """Run `dbt build` with the options given; report failures on stderr."""
+    """Run `dbt build` with the options given; report failures on stderr. The dbt unit tests
+    run only with `unit_tests` set (`trueup build --unit-tests`); the data tests always run.
+    A successful full build (no `select`) also caches the compiled finance queries for
+    `trueup query` when the project changed since they were cached (see query.py)."""
     extra = ["--full-refresh"] if getattr(args, "full_refresh", False) else []
     if getattr(args, "select", None):
         extra += ["--select", *args.select]
+    if not getattr(args, "unit_tests", False):
+        extra += EXCLUDE_UNIT_TESTS
     result = run_dbt("build", dbt_vars=_vars(args), extra=extra)
     if not result.success:
         print("dbt build failed:", file=sys.stderr)
@@ -30,7 +39,10 @@ def build(args: argparse.Namespace) -> bool:
             print(f"  {failure}", file=sys.stderr)
         if result.exception is not None:
             print(f"  {result.exception}", file=sys.stderr)
-    return result.success
+        return False
+    if not getattr(args, "select", None):  # a partial build is a development step: no compile
+        query.warm_cache()
+    return True
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +51,12 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--landing-path", help="landing root; default: data/landing")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     parser.add_argument("--select", nargs="+", help="dbt node selection")
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the dbt unit tests (left out by default, as in any production build; "
+        "CI and development run them)",
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trueup_tools import benchmark, build, generate, metrics, quality, query, summary
+from trueup_tools import (
+    benchmark,
+    build,
+    dbt_command,
+    generate,
+    metrics,
+    quality,
+    query,
+    summary,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser(
         "query",
-        help="run a finance query of analyses/ against the warehouse (read-only)",
+        help="run a finance query of analyses/ against the warehouse (read-only, cached SQL)",
         description=query.__doc__.split("\n\n")[0],
     )
     query.add_arguments(ask)
@@ -61,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     metrics.add_arguments(measure)
     measure.set_defaults(func=metrics.run)
+
+    passthrough = sub.add_parser(
+        "dbt",
+        help="dbt itself on this project (its profile and paths from any folder); --vars checked",
+        description=dbt_command.__doc__.split("\n\n")[0],
+    )
+    dbt_command.add_arguments(passthrough)
+    passthrough.set_defaults(func=dbt_command.run)
     return parser
 
 

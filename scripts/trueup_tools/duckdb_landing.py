@@ -1,7 +1,16 @@
-"""DuckDB functions that read the landing folder exactly, registered on dbt's connection.
+"""The project's dbt-duckdb plugin: where the warehouse is, and the exact landing readers.
 
-dbt-duckdb loads this module as a plugin (``plugins:`` in ``profiles/profiles.yml``) and calls
-``Plugin.configure_connection`` on every connection it opens, so the project's SQL can call:
+dbt-duckdb loads this module as a plugin (``plugins:`` in ``profiles.yml``, at the project root).
+Right before it opens the DuckDB file it calls ``Plugin.update_connection_config``, which
+
+- resolves a relative warehouse ``path`` against the project directory (dbt's ``--project-dir``,
+  else the folder above the working directory that holds ``dbt_project.yml``, as dbt finds it),
+  never against the working directory, and
+- refuses to create a missing warehouse file unless the dbt command writes (build, run, seed,
+  snapshot): ``dbt compile``/``show``/``test``/``docs generate``, ``mf`` and the like stop with
+  a message naming the path and what to run, and leave no empty file behind.
+
+Then it calls ``Plugin.configure_connection`` on every connection, so the project's SQL can call:
 
 - ``trueup_landing_files(root, folder)``: every regular file below ``root/folder``, by its exact
   name (no glob patterns: names may contain any character), with its path relative to the
@@ -18,11 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sys
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from trueup_tools import duckdb_jsonl
+from trueup_tools import duckdb_jsonl, warehouse
+
+WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
+"""The dbt commands that may create a missing warehouse file."""
 
 LANDED_FILE = duckdb.struct_type(
     {
@@ -134,8 +148,87 @@ except ImportError:  # pragma: no cover
     BasePlugin = object  # type: ignore[assignment,misc]
 
 
+class WarehouseNotBuiltError(RuntimeError):
+    """A missing warehouse file that this command may not (or cannot) create.
+
+    A RuntimeError: dbt-duckdb reports it as a connection failure with this message."""
+
+
+def _invocation() -> tuple[str | None, Path]:
+    """The running dbt command (None outside a dbt invocation) and its project directory."""
+    command = None
+    project_dir = None
+    try:
+        from dbt.flags import get_flags
+
+        flags = get_flags()
+        command = getattr(flags, "WHICH", None)
+        project_dir = getattr(flags, "PROJECT_DIR", None)
+    except ImportError:  # pragma: no cover - dbt is always there when dbt-duckdb calls us
+        pass
+    if project_dir:
+        return command, Path(project_dir).expanduser().resolve()
+    cwd = Path.cwd()
+    found = next((p for p in (cwd, *cwd.parents) if (p / "dbt_project.yml").is_file()), cwd)
+    return command, found
+
+
+def running_mf() -> bool:
+    """Whether this process is MetricFlow's `mf` (which connects through `dbt debug`)."""
+    return Path(sys.argv[0]).name == "mf"
+
+
+def check_mf_reads_marts(conn: duckdb.DuckDBPyConnection) -> None:
+    """Under `mf`, a warehouse file that holds no finance mart stops with a clear message
+    instead of MetricFlow's CatalogException on its first table."""
+    if not running_mf():
+        return
+    rows = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    path = rows[0][0] if rows else None
+    if path and not warehouse.has_marts(conn):
+        empty = warehouse.WarehouseNotBuiltError(Path(path), missing=False, command="`mf`")
+        raise WarehouseNotBuiltError(str(empty))
+
+
+def warehouse_for_connection(path: str, command: str | None, project_dir: Path) -> str:
+    """The DuckDB path dbt-duckdb should open for profile `path` in `command`: a local file
+    resolved against `project_dir` (its folder created when the command writes); raises
+    WarehouseNotBuiltError when the file is missing and the command does not write."""
+    if not warehouse.is_file_path(path):
+        return path
+    resolved = warehouse.resolve(path, project_dir)
+    if not resolved.exists():
+        if command not in WRITING_COMMANDS:
+            what = f"`dbt {command}`" if command else "this command"
+            if running_mf():
+                what = "`mf`"
+            relative = ""
+            if not Path(path).is_absolute():
+                relative = f" (the profile's {path}, relative to the project {project_dir})"
+            raise WarehouseNotBuiltError(
+                f"No warehouse at {resolved}{relative}: {what} only reads it and does not "
+                f"create one. Build it first with {warehouse.BUILD_HINT}, or point "
+                f"{warehouse.PATH_ENV} at an existing warehouse."
+            )
+        try:
+            resolved.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WarehouseNotBuiltError(
+                f"Cannot create the warehouse folder {resolved.parent} ({error.strerror}): "
+                f"point {warehouse.PATH_ENV} at a folder you can write."
+            ) from error
+    return str(resolved)
+
+
 class Plugin(BasePlugin):  # type: ignore[misc,valid-type]
-    """dbt-duckdb plugin: registers the landing functions on each connection dbt opens."""
+    """dbt-duckdb plugin: places the warehouse file, registers the landing functions."""
+
+    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        command, project_dir = _invocation()
+        creds.path = warehouse_for_connection(creds.path, command, project_dir)
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         register(conn)
+        check_mf_reads_marts(conn)

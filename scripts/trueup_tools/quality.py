@@ -756,7 +756,12 @@ def check(
     try:
         frames, window, source = _load(database, as_of, max_usage_age_days, read_only)
         quality_docs.prepare(docs_dir)
-    except (CheckError, warehouse.WarehouseBusyError, quality_docs.DocsDirError) as problem:
+    except (
+        CheckError,
+        warehouse.WarehouseBusyError,
+        warehouse.WarehouseNotBuiltError,
+        quality_docs.DocsDirError,
+    ) as problem:
         print(problem, file=sys.stderr)
         return 2
     add_recomputed_columns(frames)
@@ -779,9 +784,7 @@ def _load(
     database: Path, as_of: str | None, max_usage_age_days: int | None, read_only: bool
 ) -> tuple[dict[str, pd.DataFrame], Window, str]:
     """The marts and the freshness window, read in one short read-only connection."""
-    if not database.exists():
-        raise CheckError(f"No warehouse at {database}: run the build first (see README).")
-    con = warehouse.connect(database, read_only=read_only)
+    con = warehouse.open_built(database, command="`trueup check`", read_only=read_only)
     try:
         if as_of is not None:
             moment, source = parse_as_of(as_of), "given by --as-of"

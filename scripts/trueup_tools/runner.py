@@ -1,25 +1,21 @@
-"""Run dbt on the trueup project from Python (dbtRunner), with the project's paths and vars."""
+"""Run dbt on the trueup project from Python (dbtRunner), with the project's paths and vars.
+
+The invocations see the same environment as plain `dbt` in the project: nothing here changes a
+profile input (TRUEUP_DUCKDB_PATH, TRUEUP_TARGET, ...), so `trueup build` and `dbt build` with
+the same vars share dbt's partial parsing. The warehouse path is resolved against the project by
+the dbt-duckdb plugin (trueup_tools.duckdb_landing), as for plain dbt.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from trueup_tools import PROJECT_DIR
+from trueup_tools import PROJECT_DIR, profiles_dir
+from trueup_tools.warehouse import warehouse_path
 
-DEFAULT_WAREHOUSE = PROJECT_DIR / "data" / "warehouse" / "trueup.duckdb"
-
-
-def warehouse_path() -> Path:
-    """The DuckDB file the duckdb target writes (env TRUEUP_DUCKDB_PATH, else the default)."""
-    configured = os.environ.get("TRUEUP_DUCKDB_PATH")
-    if not configured:
-        return DEFAULT_WAREHOUSE
-    path = Path(configured)
-    return path if path.is_absolute() else PROJECT_DIR / path
+__all__ = ["DbtResult", "dbt_args", "run_dbt", "warehouse_path"]
 
 
 @dataclass
@@ -52,7 +48,7 @@ def dbt_args(
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
-        str(PROJECT_DIR / "profiles"),
+        str(profiles_dir()),
     ]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
@@ -65,12 +61,9 @@ def run_dbt(
     dbt_vars: dict | None = None,
     extra: Sequence[str] = (),
 ) -> DbtResult:
-    """Invoke dbt in-process. The warehouse folder is created and its path made absolute first."""
+    """Invoke dbt in-process, in the environment plain dbt would see."""
     from dbt.cli.main import dbtRunner
 
-    path = warehouse_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["TRUEUP_DUCKDB_PATH"] = str(path)
     result = dbtRunner().invoke(dbt_args(command, dbt_vars=dbt_vars, extra=extra))
     nodes = list(getattr(result.result, "results", None) or [])
     return DbtResult(success=bool(result.success), exception=result.exception, node_results=nodes)

@@ -221,13 +221,10 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
 def print_summary(database: Path | None = None, *, read_only: bool = True) -> int:
     """Print the summary of the warehouse at `database` (default: the project's warehouse)."""
     path = database or warehouse_path()
-    if not path.exists():
-        print(f"No warehouse at {path}: run the build first (see README).")
-        return 1
     try:
-        con = warehouse.connect(path, read_only=read_only)
-    except warehouse.WarehouseBusyError as busy:
-        print(busy, file=sys.stderr)
+        con = warehouse.open_built(path, command="`trueup summary`", read_only=read_only)
+    except (warehouse.WarehouseBusyError, warehouse.WarehouseNotBuiltError) as problem:
+        print(problem, file=sys.stderr)
         return 2
     try:
         sections = [

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from conftest import Dataset, Warehouse
+from trueup_tools import profiles_dir
 
 AUGUST = date(2026, 8, 1)
 AUGUST_WATERMARK = datetime(2026, 9, 4)  # period end + 72 h grace
@@ -240,7 +241,7 @@ def test_rate_change_after_close_is_booked_as_contract_change(
                 "--project-dir",
                 str(project),
                 "--profiles-dir",
-                str(project / "profiles"),
+                str(profiles_dir(project)),
                 "--vars",
                 f'{{"landing_path": "{dataset.landing}", "as_of": "{as_of}"}}',
             ]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from trueup_tools import PROJECT_DIR
+from trueup_tools import PROFILES_FILE, PROJECT_DIR, profiles_dir
 
-PROJECT_PARTS = ("dbt_project.yml", "profiles", "models", "macros", "seeds", "tests", "analyses")
+PROJECT_PARTS = ("dbt_project.yml", PROFILES_FILE, "models", "macros", "seeds", "tests", "analyses")
 
 BAD_CONTRACTS = """
 C-2001,tenant-x,1,2026-01-01,2026-06-01,USD,,
@@ -41,7 +41,7 @@ def build_seeds(project: Path, select: tuple[str, ...] = ("contracts", "contract
             "--project-dir",
             str(project),
             "--profiles-dir",
-            str(project / "profiles"),
+            str(profiles_dir(project)),
             "--target",
             "memory",
             "--select",

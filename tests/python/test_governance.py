@@ -14,7 +14,7 @@ import pytest
 
 from conftest import Warehouse
 from test_contract_seeds import copy_project
-from trueup_tools import PROJECT_DIR
+from trueup_tools import PROJECT_DIR, profiles_dir
 
 DBT_SCORE = Path(sys.executable).with_name("dbt-score")
 
@@ -59,7 +59,7 @@ def parsed_copy(root: Path, breakage: str | None = None) -> Path:
             "--project-dir",
             str(project),
             "--profiles-dir",
-            str(project / "profiles"),
+            str(profiles_dir(project)),
             "--target",
             "memory",
             "--vars",

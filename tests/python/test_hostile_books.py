@@ -22,6 +22,7 @@ import pytest
 
 from conftest import Warehouse
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
+from trueup_tools import profiles_dir
 from trueup_tools.runner import DbtResult
 
 # September's watermark (2026-10-04, period end + 72 h) has passed at AS_OF: it closes there.
@@ -210,7 +211,7 @@ def run_in(project: Path, warehouse: Warehouse, command: str, **dbt_vars: Any) -
                 "--project-dir",
                 str(project),
                 "--profiles-dir",
-                str(project / "profiles"),
+                str(profiles_dir(project)),
                 "--vars",
                 json.dumps(all_vars),
             ]
@@ -398,7 +399,7 @@ def test_every_upstream_data_test_runs_before_the_closes(tmp_path: Path) -> None
     close or booking (and skips them when it fails): a new model must join the closes' inputs."""
     from dbt.cli.main import dbtRunner
 
-    from trueup_tools import PROJECT_DIR
+    from trueup_tools import PROJECT_DIR, profiles_dir
 
     outcome = dbtRunner().invoke(
         [
@@ -406,7 +407,7 @@ def test_every_upstream_data_test_runs_before_the_closes(tmp_path: Path) -> None
             "--project-dir",
             str(PROJECT_DIR),
             "--profiles-dir",
-            str(PROJECT_DIR / "profiles"),
+            str(profiles_dir()),
             "--target",
             "memory",
             "--target-path",

@@ -145,7 +145,7 @@ def test_source_file_is_relative_to_the_root_however_the_path_is_spelled(
             saved = os.environ.pop("TRUEUP_LANDING_PATH", None)
             try:
                 os.chdir(project)
-                args = ["build", "--project-dir", ".", "--profiles-dir", "profiles"]
+                args = ["build", "--project-dir", ".", "--profiles-dir", "."]
                 args += ["--vars", json.dumps({"as_of": AS_OF})]
                 from dbt.cli.main import dbtRunner
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trueup_tools import PROJECT_DIR
+from trueup_tools import PROJECT_DIR, profiles_dir
 from trueup_tools.pricing import Line, Tier, price, round_half_away
 
 CASES_PER_EXAMPLE = 120
@@ -86,7 +86,7 @@ def pricing_sql() -> str:
             "--project-dir",
             str(PROJECT_DIR),
             "--profiles-dir",
-            str(PROJECT_DIR / "profiles"),
+            str(profiles_dir()),
             "--target",
             "memory",
             "--vars",

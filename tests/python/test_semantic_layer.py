@@ -24,6 +24,7 @@ import pytest
 import trueup_tools
 from conftest import Dataset, Warehouse
 from test_contract_seeds import copy_project
+from trueup_tools import profiles_dir
 
 MF = Path(sys.executable).with_name("mf")
 
@@ -69,7 +70,7 @@ class MetricsProject:
     def mf(self, *args: str) -> subprocess.CompletedProcess:
         env = {
             **os.environ,
-            "DBT_PROFILES_DIR": str(self.project / "profiles"),
+            "DBT_PROFILES_DIR": str(profiles_dir(self.project)),
             "TRUEUP_DUCKDB_PATH": str(self.warehouse),
             "TRUEUP_TARGET": "duckdb",
         }
@@ -174,7 +175,7 @@ def metrics_project(built: Warehouse, tmp_path_factory: pytest.TempPathFactory) 
                 "--project-dir",
                 str(project),
                 "--profiles-dir",
-                str(project / "profiles"),
+                str(profiles_dir(project)),
                 "--target",
                 "duckdb",
             ]
