@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from trueup_tools import PROJECT_DIR, generate, quality, summary
 from trueup_tools.runner import run_dbt, warehouse_path
@@ -148,8 +150,10 @@ def run_demo(args: argparse.Namespace) -> int:
     if not docs.success:
         print(f"dbt docs generate failed: {docs.exception}", file=sys.stderr)
         return 1
+    target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_DIR / "target")
+    target = target if target.is_absolute() else PROJECT_DIR / target
     print(f"\nWarehouse: {warehouse_path()}")
-    print(f"Documentation: {PROJECT_DIR / 'target' / 'index.html'} (dbt docs serve to browse)")
+    print(f"Documentation: {target / 'index.html'} (dbt docs serve to browse)")
     later = [
         f["path"]
         for f in manifest["billing_files"]
@@ -167,4 +171,4 @@ def run_demo(args: argparse.Namespace) -> int:
     if status != 0:
         return status
     print()
-    return quality.check(warehouse_path(), read_only=False)
+    return quality.check(warehouse_path(), docs_dir=target / "gx_docs", read_only=False)

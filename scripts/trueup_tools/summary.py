@@ -253,15 +253,16 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def builds_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Lines naming the as_of of every build that could close and book (ops.ledger_heads),
-    oldest first, and the one the figures below are for."""
+    """Lines naming the as_of of every build that rebuilt the variance (ops.build_log), oldest
+    first, and whether it could close and book; the figures below are the last one's."""
     rows = con.execute(
-        "select as_of, entry_count from ops.ledger_heads order by recorded_at"
+        "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
     ).fetchall()
-    lines = ["Builds (as_of of each build that could close and book; figures below: the last)"]
+    lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
     lines += [
-        f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  (ledger then {entries} entries)"
-        for as_of, entries in rows
+        f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  dbt {command}"
+        + ("" if may_close else " (closed and booked nothing: replay or partial)")
+        for as_of, may_close, command in rows
     ] or ["  none recorded"]
     return lines
 
@@ -291,12 +292,12 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
     return 0
 
 
-DESCRIPTION = """Print what the warehouse holds, read from the marts (read-only, no dbt): the
-as_of of every build that could close and book (ops.ledger_heads), the figures being those of the
-last build; accepted usage, duplicates, late and clock-skew-corrected events, quarantine by reason,
-top tenants; expected charges per period and currency; true-up keys by status for the closed and
-the open periods; closed periods, post-close deltas and the adjustment ledger by reason with its
-newest entries."""
+DESCRIPTION = """Print what the warehouse holds, read from the marts (read-only, no dbt). It
+names the as_of of every build that rebuilt the variance (ops.build_log, replays included): the
+figures are those of the last one. Then: accepted usage, duplicates, late and clock-skew-corrected
+events, quarantine by reason, top tenants; expected charges per period and currency; true-up keys
+by status for the closed and the open periods; closed periods, post-close deltas, and the
+adjustment ledger by reason with its newest entries."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
