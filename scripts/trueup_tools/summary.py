@@ -255,9 +255,14 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
 def builds_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Lines naming the as_of of every build that rebuilt the variance (ops.build_log), oldest
     first, and whether it could close and book; the figures below are the last one's."""
-    rows = con.execute(
-        "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
-    ).fetchall()
+    try:
+        rows = con.execute(
+            "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
+        ).fetchall()
+    except duckdb.CatalogException:  # a warehouse built before ops.build_log existed
+        rows = con.execute(
+            "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
+        ).fetchall()
     lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
     lines += [
         f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  dbt {command}"
