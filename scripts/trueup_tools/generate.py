@@ -1574,14 +1574,13 @@ RATE_HELP: dict[str, str] = {
 """Help of the share-valued options (`--<name>-rate R`)."""
 
 DESCRIPTION = """Write deterministic sample data: usage landing files (JSONL, gzipped JSONL,
-Parquet;
-flat and CloudEvents records) and billing exports (FOCUS and invoice lines) with every fault the
-specification names injected, plus their ground truth computed without SQL (<out>/truth/).
-By default usage covers 2026-08-01 .. 2026-09-30 (--start-date, --days), billing exports land
-on the 3rd of the next month and corrections two months later, so the data set is complete at
-its manifest's as_of (<out>/truth/manifest.json; 2026-11-03 for the defaults). `trueup demo`
-writes the same data with the same options. Numeric stress cases (--wide-quantity-rate) are off
-by default."""
+Parquet; flat and CloudEvents records) and billing exports (FOCUS and invoice lines) with every
+fault the specification names injected, plus their ground truth computed without SQL
+(<out>/truth/). By default usage covers 2026-08-01 .. 2026-09-30 (--start-date, --days),
+billing exports land on the 3rd of the next month and corrections two months later, so the data
+set is complete at its manifest's as_of (<out>/truth/manifest.json; early November 2026 for the
+defaults). `trueup demo` writes the same data with the same options. Numeric stress cases
+(--wide-quantity-rate) are off by default."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
