@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 from trueup_tools import PROJECT_DIR, generate, quality, query, summary
 from trueup_tools.runner import run_dbt, warehouse_path
@@ -64,39 +68,125 @@ def run_build(args: argparse.Namespace) -> int:
     return 0 if build(args) else 1
 
 
+DEMO_DESCRIPTION = """The main job (./run.sh): write the sample data (the same data as `trueup
+generate` with the same options: usage 2026-08-01 .. 2026-09-30 by default, billing exports on the
+3rd of the next month, corrections two months later; --wide-quantity-rate, the numeric stress case,
+off), rebuild the warehouse from scratch at the sample's own dates -- one dbt build at each
+period's close watermark (period end + grace_period_hours) that the sample reaches, so every
+period closes in its own build and what lands later is booked after close -- then print the
+summary, generate the dbt docs and run the quality check (`trueup check`) at the last build's
+as_of. The wall clock is never used as as_of: the demo tells the same story whenever it runs. It
+stops (exit 2, nothing built) when the wall clock is earlier than the sample's ingestion times (a
+record cannot be received after its file is loaded)."""
+
+
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `trueup demo` (the sample data's options, plus the build's as_of). The
-    demo's data leaves out the 18-digit quantities that test numeric precision: they would
-    put its amounts into the hundreds of millions (`--wide-quantity-rate` brings them back)."""
-    generate.add_arguments(parser, wide_quantity_rate=0.0)
-    parser.add_argument("--as-of", help="logical now of the build; default: now")
+    """Options of `trueup demo`: the sample data's options (those of `trueup generate`, same
+    defaults)."""
+    parser.description = DEMO_DESCRIPTION
+    generate.add_arguments(parser)
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """One build of the demo's schedule: its as_of (naive UTC) and why it is there."""
+
+    as_of: dt.datetime
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return self.as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def demo_schedule(manifest: dict) -> list[DemoBuild]:
+    """The as_of of each demo build, from the generated manifest: the close watermark (period
+    end + grace_period_hours) of every period with usage that the data set reaches (its as_of,
+    when everything generated is visible), in order. A sample too short to reach any watermark
+    is built once, at its as_of."""
+    config = manifest["config"]
+    first = dt.date.fromisoformat(config["start_date"])
+    last = first + dt.timedelta(days=int(config["days"]) - 1)
+    grace = dt.timedelta(hours=int(manifest["vars"]["grace_period_hours"]))
+    complete = dt.datetime.fromisoformat(manifest["as_of_utc"])
+    schedule = []
+    period = first.replace(day=1)
+    while period <= last:
+        watermark = dt.datetime.combine(_month_after(period), dt.time()) + grace
+        if watermark <= complete:
+            schedule.append(DemoBuild(watermark, f"close watermark of {period:%Y-%m}"))
+        period = _month_after(period)
+    return schedule or [DemoBuild(complete, "the data set's as_of (no period closes)")]
+
+
+def _newest_ingestion(manifest: dict) -> dt.datetime:
+    """The latest readable ingested_at of the generated usage (naive UTC)."""
+    moment = dt.datetime.fromisoformat(manifest["usage_as_of"].replace("Z", "+00:00"))
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """Generate sample data, build everything on DuckDB from scratch, print a summary, run
-    the quality checkpoint (`trueup check`)."""
+    """Generate sample data, build everything on DuckDB from scratch at the sample's own dates,
+    print a summary, run the quality checkpoint (`trueup check`) at the last build's as_of."""
     try:
         manifest = generate.generate(generate.config_from_args(args), args.out, force=args.force)
     except ValueError as error:  # a refused output folder or an invalid option
         print(f"trueup demo: {error}", file=sys.stderr)
         return 2
+    print(f"Sample data written under {args.out} (seed {manifest['seed']}).")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    newest = _newest_ingestion(manifest)
+    if now < newest:
+        print(
+            f"trueup demo: the wall clock ({now:%Y-%m-%d %H:%M:%S} UTC) is earlier than the "
+            f"sample's ingestion times (up to {newest:%Y-%m-%d %H:%M:%S} UTC). A record cannot "
+            "be received after its file is loaded, so the build would quarantine them "
+            "(invalid_timestamp). Set the clock right, or generate data that ends before now "
+            "(--start-date, --days). Nothing was built.",
+            file=sys.stderr,
+        )
+        return 2
     warehouse = warehouse_path()
     for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
         stale.unlink(missing_ok=True)
-    print(f"Sample data written under {args.out} (seed {manifest['seed']}).")
-    args.landing_path = args.out / "landing"
-    if not build(args):
-        return 1
-    docs = run_dbt("docs generate", dbt_vars=_vars(args))
+    schedule = demo_schedule(manifest)
+    landing = args.out / "landing"
+    print(
+        f"Building at the sample's own dates ({len(schedule)} builds; the wall clock is not used):"
+    )
+    for number, step in enumerate(schedule, start=1):
+        print(f"\n== build {number}/{len(schedule)}: as_of {step.text} UTC ({step.reason})")
+        step_args = argparse.Namespace(as_of=step.text, landing_path=landing)
+        if not build(step_args):
+            return 1
+    final = argparse.Namespace(as_of=schedule[-1].text, landing_path=landing)
+    docs = run_dbt("docs generate", dbt_vars=_vars(final))
     if not docs.success:
         print(f"dbt docs generate failed: {docs.exception}", file=sys.stderr)
         return 1
+    target = Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_DIR / "target")
+    target = target if target.is_absolute() else PROJECT_DIR / target
     print(f"\nWarehouse: {warehouse_path()}")
-    print(f"Documentation: {PROJECT_DIR / 'target' / 'index.html'} (dbt docs serve to browse)\n")
+    print(f"Documentation: {target / 'index.html'} (dbt docs serve to browse)")
+    later = [
+        f["path"]
+        for f in manifest["billing_files"]
+        if dt.date.fromisoformat(f["export_date"]) > schedule[-1].as_of.date()
+    ]
+    complete = dt.datetime.fromisoformat(manifest["as_of_utc"])
+    if complete > schedule[-1].as_of:
+        print(
+            f"The sample is complete at {manifest['as_of_utc'][:19]} UTC (its manifest's as_of): "
+            f"what lands after the last build ({len(later)} billing exports, late usage and "
+            f"copies) is for `trueup build --as-of '{manifest['as_of_utc'][:19]}'`."
+        )
+    print()
     status = summary.print_summary(read_only=False)
     if status != 0:
         return status
-    # The sample data covers a fixed window of days, so its usage is as old as the calendar
-    # makes it: the usage-age check would only measure that. Everything else is checked.
     print()
-    return quality.check(warehouse_path(), max_usage_age_days=None, read_only=False)
+    return quality.check(warehouse_path(), docs_dir=target / "gx_docs", read_only=False)

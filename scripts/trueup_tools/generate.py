@@ -110,9 +110,10 @@ class GeneratorConfig:
     beyond_horizon_rate: float = 0.002
     blank_line_rate: float = 0.01
     # sum-meter quantities with 18 significant digits (9 before the point): more than a DOUBLE
-    # keeps, so the pipeline must take the digits from the text; far beyond real usage, so the
-    # demo turns them off (its amounts would run into the hundreds of millions)
-    wide_quantity_rate: float = 0.004
+    # keeps, so the pipeline must take the digits from the text. A stress option, off by default
+    # in `trueup generate` and the demo alike: far beyond real usage, they put the amounts into
+    # the hundreds of millions (the test suite's data set turns them on, rate 0.004)
+    wide_quantity_rate: float = 0.0
     grace_period_hours: int = 72
     max_clock_skew_minutes: int = 5
     dedupe_horizon_days: int = 35
@@ -1555,9 +1556,38 @@ def _csv_list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
+RATE_HELP: dict[str, str] = {
+    "cloudevents_rate": "share of records written as CloudEvents (schema v2)",
+    "duplicate_rate": "exact duplicates (share of --events)",
+    "conflicting_duplicate_rate": "duplicates whose payload differs",
+    "cross_producer_rate": "other producers re-using an event_id (distinct events)",
+    "late_rate": "events ingested after their period's watermark",
+    "clock_skew_rate": "events whose producer clock runs ahead of ingested_at",
+    "sampled_rate": "events with a sample_rate below 1",
+    "quarantine_rate": "records that must be quarantined (every reason)",
+    "beyond_horizon_rate": "copies arriving after the dedupe horizon (new originals)",
+    "blank_line_rate": "blank lines in JSONL files",
+    "wide_quantity_rate": "STRESS OPTION: sum-meter quantities of 18 significant digits (9 before "
+    "the point, more than a DOUBLE keeps) that test numeric precision; they put the amounts "
+    "into the hundreds of millions, so they are off by default (the tests use 0.004)",
+}
+"""Help of the share-valued options (`--<name>-rate R`)."""
+
+DESCRIPTION = """Write deterministic sample data: usage landing files (JSONL, gzipped JSONL,
+Parquet; flat and CloudEvents records) and billing exports (FOCUS and invoice lines) with every
+fault the specification names injected, plus their ground truth computed without SQL
+(<out>/truth/). By default usage covers 2026-08-01 .. 2026-09-30 (--start-date, --days),
+billing exports land on the 3rd of the next month and corrections two months later, so the data
+set is complete at its manifest's as_of (<out>/truth/manifest.json; early November 2026 for the
+defaults). `trueup demo` writes the same data with the same options. Numeric stress cases
+(--wide-quantity-rate) are off by default."""
+
+
 def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
     """Options of `trueup generate` (`defaults` overrides GeneratorConfig's, e.g. the demo's)."""
     d = dataclasses.replace(GeneratorConfig(), **defaults)
+    if parser.description is None:
+        parser.description = DESCRIPTION
     parser.add_argument("--seed", type=int, default=d.seed, help="random seed (default 42)")
     parser.add_argument("--tenants", type=int, default=d.tenants, help="number of tenants")
     parser.add_argument(
@@ -1576,9 +1606,11 @@ def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
         "--start-date",
         type=date.fromisoformat,
         default=d.start_date,
-        help="first usage day (default 2026-08-01)",
+        help=f"first usage day (default {d.start_date})",
     )
-    parser.add_argument("--days", type=int, default=d.days, help="usage days (default 61)")
+    parser.add_argument(
+        "--days", type=int, default=d.days, help=f"usage days from --start-date (default {d.days})"
+    )
     parser.add_argument("--events", type=int, default=d.events, help="base events (default 5000)")
     parser.add_argument(
         "--formats",
@@ -1592,7 +1624,9 @@ def add_arguments(parser: argparse.ArgumentParser, **defaults: Any) -> None:
                 "--" + item.name.replace("_", "-"),
                 type=float,
                 default=getattr(d, item.name),
-                help=f"default {getattr(d, item.name)}",
+                metavar="R",
+                help=RATE_HELP.get(item.name, "share of --events")
+                + f" (default {getattr(d, item.name)})",
             )
     for name in ("grace_period_hours", "max_clock_skew_minutes", "dedupe_horizon_days"):
         parser.add_argument(

@@ -146,19 +146,23 @@ def parse_as_of(text: str) -> dt.datetime:
 
 
 def recorded_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime:
-    """The as_of of the newest build that rebuilt the variance (newest row of ops.ledger_heads).
-
-    Replays and partial `--select` builds record nothing there: after one, pass --as-of.
-    """
-    try:
-        rows = con.execute(
-            "select as_of from ops.ledger_heads order by recorded_at desc limit 1"
-        ).fetchall()
-    except duckdb.CatalogException:
-        rows = []
+    """The as_of of the newest build that rebuilt the variance (newest row of ops.build_log,
+    which every such build records, replays included; ops.ledger_heads in a warehouse built
+    before ops.build_log existed)."""
+    rows: list = []
+    for query in (
+        "select as_of from ops.build_log order by recorded_at desc, as_of desc limit 1",
+        "select as_of from ops.ledger_heads order by recorded_at desc limit 1",
+    ):
+        try:
+            rows = con.execute(query).fetchall()
+        except duckdb.CatalogException:
+            continue
+        if rows:
+            break
     if not rows or rows[0][0] is None:
         raise CheckError(
-            "Cannot tell the build's as_of: ops.ledger_heads has no row (no full build yet). "
+            "Cannot tell the build's as_of: ops.build_log has no row (no build yet). "
             "Pass --as-of with the as_of of the build."
         )
     return rows[0][0]
@@ -789,7 +793,7 @@ def _load(
         if as_of is not None:
             moment, source = parse_as_of(as_of), "given by --as-of"
         else:
-            moment, source = recorded_as_of(con), "from ops.ledger_heads"
+            moment, source = recorded_as_of(con), "of the last build"
         return read_marts(con), Window(moment, max_usage_age_days), source
     finally:
         con.close()
@@ -848,8 +852,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--as-of",
-        help="the as_of of the build (date or UTC timestamp); default: the as_of recorded by "
-        "the newest full build in ops.ledger_heads (pass it after a replay or --select build)",
+        help="the as_of of the build (date or UTC timestamp); default: the as_of of the last "
+        "build that rebuilt the variance, replays included (ops.build_log)",
     )
     parser.add_argument(
         "--docs-dir",

@@ -142,19 +142,36 @@ def charges_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def variance_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Lines describing fct_trueup_variance: keys per status and the open variance."""
-    rows = con.execute(
-        """
-        select status, count(*), sum(abs(amount_variance))
-        from finance.fct_trueup_variance
-        group by status
-        order by count(*) desc, status
-        """
-    ).fetchall()
+    """Lines describing fct_trueup_variance: keys per status and the open variance, for the
+    closed periods and the open ones apart (an open period's billing may not have landed yet:
+    the current month is billed after it ends)."""
     lines = ["True-up (period-tenant-meter keys by status, sum of |billed - expected|)"]
-    lines += [
-        f"  {status:<18} {keys:>5} keys {_money(amount):>22}" for status, keys, amount in rows
-    ]
+    for closed in (True, False):
+        periods = [
+            f"{period:%Y-%m}"
+            for (period,) in con.execute(
+                "select distinct period_start from finance.fct_trueup_variance "
+                "where is_closed = ? order by 1",
+                [closed],
+            ).fetchall()
+        ]
+        if not periods:
+            continue
+        rows = con.execute(
+            """
+            select status, count(*), sum(abs(amount_variance))
+            from finance.fct_trueup_variance
+            where is_closed = ?
+            group by status
+            order by count(*) desc, status
+            """,
+            [closed],
+        ).fetchall()
+        what = "closed" if closed else "open (live figures; a month is billed after it ends)"
+        lines.append(f"  {what}: {', '.join(periods)}")
+        lines += [
+            f"    {status:<18} {keys:>5} keys {_money(amount):>22}" for status, keys, amount in rows
+        ]
     tieout = con.execute(
         "select count(*), count(case when difference <> 0 then 1 end), "
         "coalesce(sum(unmapped_lines), 0) from ops.billing_tieout"
@@ -166,7 +183,7 @@ def variance_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-LEDGER_LINES = 15
+LEDGER_LINES = 25
 
 
 def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -194,7 +211,24 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
         """
     ).fetchall()
     total = con.execute("select count(*) from finance.fct_adjustment_ledger").fetchall()[0][0]
+    deltas = con.execute(
+        """
+        select period_start, delta_status, count(*)
+        from finance.fct_post_close_deltas
+        group by all
+        order by all
+        """
+    ).fetchall()
+    lines += ["", "Post-close deltas (closed periods: current figures against frozen ones)"]
+    lines += [f"  {period!s}  {status:<9} {count:>5} keys" for period, status, count in deltas] or [
+        "  none (nothing changed after close)"
+    ]
+    reasons = con.execute(
+        "select reason, count(*) from finance.fct_adjustment_ledger "
+        "group by reason order by min(entry_id)"
+    ).fetchall()
     lines += ["", f"Adjustment ledger ({total} entries, newest {len(entries)} shown)"]
+    lines.append("  " + ", ".join(f"{reason} {count}" for reason, count in reasons))
     lines.append(
         f"  {'#':>4} {'period':<10} {'tenant':<11} {'meter':<18} {'amount':>18} cur "
         f"{'type':<11} {'approval':<8} {'reason':<18} hash"
@@ -218,6 +252,26 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+def builds_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Lines naming the as_of of every build that rebuilt the variance (ops.build_log), oldest
+    first, and whether it could close and book; the figures below are the last one's."""
+    try:
+        rows = con.execute(
+            "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
+        ).fetchall()
+    except duckdb.CatalogException:  # a warehouse built before ops.build_log existed
+        rows = con.execute(
+            "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
+        ).fetchall()
+    lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
+    lines += [
+        f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  dbt {command}"
+        + ("" if may_close else " (closed and booked nothing: replay or partial)")
+        for as_of, may_close, command in rows
+    ] or ["  none recorded"]
+    return lines
+
+
 def print_summary(database: Path | None = None, *, read_only: bool = True) -> int:
     """Print the summary of the warehouse at `database` (default: the project's warehouse)."""
     path = database or warehouse_path()
@@ -228,6 +282,7 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         return 2
     try:
         sections = [
+            builds_summary(con),
             usage_summary(con),
             charges_summary(con),
             variance_summary(con),
@@ -239,8 +294,17 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
     return 0
 
 
+DESCRIPTION = """Print what the warehouse holds, read from the marts (read-only, no dbt). It
+names the as_of of every build that rebuilt the variance (ops.build_log, replays included): the
+figures are those of the last one. Then: accepted usage, duplicates, late and clock-skew-corrected
+events, quarantine by reason, top tenants; expected charges per period and currency; true-up keys
+by status for the closed and the open periods; closed periods, post-close deltas, and the
+adjustment ledger by reason with its newest entries."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `trueup summary`."""
+    parser.description = DESCRIPTION
     parser.add_argument("--database", type=Path, default=None, help="DuckDB file to read")
 
 

@@ -103,7 +103,7 @@ def make_dataset(root: Path, **overrides: Any) -> Dataset:
 @pytest.fixture(scope="session")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """The default sample data set (every fault kind, all formats and shapes)."""
-    return make_dataset(tmp_path_factory.mktemp("dataset"))
+    return make_dataset(tmp_path_factory.mktemp("dataset"), wide_quantity_rate=0.004)
 
 
 @pytest.fixture(scope="session")

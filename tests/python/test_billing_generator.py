@@ -32,7 +32,7 @@ from trueup_tools.pricing import UsageDay
 from trueup_tools.truth import Invalid
 
 SEEDS = PROJECT_DIR / "seeds"
-SMALL = GeneratorConfig(events=800)
+SMALL = GeneratorConfig(events=800, wide_quantity_rate=0.004)
 NULLS = {"", "NULL", "NONE", "NA", "N/A"}
 FOCUS_CATEGORIES = {"usage", "purchase", "tax", "credit", "adjustment"}
 Key = tuple[date, str, str]
@@ -234,7 +234,7 @@ def key_of(line: Parsed, seeds: Seeds) -> Key:
 @pytest.fixture(scope="module")
 def default_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("billing-default")
-    generate(GeneratorConfig(), out)
+    generate(GeneratorConfig(wide_quantity_rate=0.004), out)
     return out
 
 
@@ -420,7 +420,7 @@ def test_exports_are_visible_at_the_manifest_as_of(default_out: Path, tmp_path: 
     assert max(exports) <= as_of.date()
     assert manifest["as_of"] == manifest["usage_as_of"]  # default: no move needed
     # a short data set: the last export (a correction, two months later) moves as_of
-    manifest = generate(GeneratorConfig(events=300, days=10), tmp_path)
+    manifest = generate(GeneratorConfig(events=300, days=10, wide_quantity_rate=0.004), tmp_path)
     last = max(date.fromisoformat(f["export_date"]) for f in manifest["billing_files"])
     assert manifest["as_of"] == f"{last.isoformat()}T00:00:00Z"
     assert manifest["usage_as_of"] < manifest["as_of"]

@@ -18,7 +18,13 @@ import pytest
 
 from trueup_tools import cli
 from trueup_tools.build import add_demo_arguments
-from trueup_tools.generate import GeneratorConfig, build_records, generate
+from trueup_tools.generate import (
+    GeneratorConfig,
+    add_arguments,
+    build_records,
+    config_from_args,
+    generate,
+)
 from trueup_tools.truth import (
     REASONS,
     Invalid,
@@ -30,7 +36,9 @@ from trueup_tools.truth import (
     quarantine_reason,
 )
 
-SMALL = GeneratorConfig(events=600, days=20)
+# the generator tests exercise the numeric stress case too (off by default)
+STRESS = GeneratorConfig(wide_quantity_rate=0.004)
+SMALL = GeneratorConfig(events=600, days=20, wide_quantity_rate=0.004)
 METERS = {"compute_hours": "sum", "api_requests": "count", "storage_gb": "max"}
 T0 = datetime(2026, 8, 10, 12, 0, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -89,14 +97,14 @@ def only_row(truth: UsageTruth) -> Any:
 def default_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One generation with default options."""
     out = tmp_path_factory.mktemp("default")
-    generate(GeneratorConfig(), out)
+    generate(STRESS, out)
     return out
 
 
 @pytest.fixture(scope="module")
 def default_records() -> list[UsageRecord]:
     """The logical records of the default generation (rebuilt in memory, same seed)."""
-    _files, output, _ctx = build_records(GeneratorConfig())
+    _files, output, _ctx = build_records(STRESS)
     return output.records
 
 
@@ -315,16 +323,18 @@ def _wide_quantities(records: list[UsageRecord]) -> list[Decimal]:
     ]
 
 
-def test_wide_quantities_are_an_option_the_demo_turns_off(
+def test_wide_quantities_are_an_explicit_stress_option_off_everywhere(
     default_records: list[UsageRecord],
 ) -> None:
-    assert _wide_quantities(default_records)  # on by default: tests exercise them
-    _files, output, _ctx = build_records(GeneratorConfig(wide_quantity_rate=0.0))
-    assert not _wide_quantities(output.records)
-    parser = argparse.ArgumentParser()
-    add_demo_arguments(parser)
-    assert parser.parse_args([]).wide_quantity_rate == 0.0
-    assert parser.parse_args(["--wide-quantity-rate", "0.004"]).wide_quantity_rate == 0.004
+    assert _wide_quantities(default_records)  # the stress option: the tests exercise it
+    _files, output, _ctx = build_records(GeneratorConfig())
+    assert not _wide_quantities(output.records)  # off by default
+    for add in (add_demo_arguments, add_arguments):  # `trueup demo` and `trueup generate`
+        parser = argparse.ArgumentParser()
+        add(parser)
+        assert parser.parse_args([]).wide_quantity_rate == 0.0
+        assert parser.parse_args(["--wide-quantity-rate", "0.004"]).wide_quantity_rate == 0.004
+        assert config_from_args(parser.parse_args(["--out", "x"])) == GeneratorConfig()
 
 
 def test_text_forms_cover_the_spec(default_out: Path) -> None:

@@ -325,6 +325,7 @@ def test_small_dataset_with_other_vars(tmp_path: Path) -> None:
         grace_period_hours=24,
         max_clock_skew_minutes=1,
         dedupe_horizon_days=3,
+        wide_quantity_rate=0.004,
     )
     warehouse = Warehouse(tmp_path / "w.duckdb", dataset.landing)
     warehouse.build(

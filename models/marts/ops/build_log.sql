@@ -1,0 +1,37 @@
+{#- One row per dbt build or run that rebuilt the true-up variance (replays and builds that
+    may not close included): its as_of, so that `trueup summary` and `trueup check` know at
+    which as_of the marts were last built. Append-only, never rewritten. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        on_schema_change='fail',
+    )
+}}
+
+{%- set close = trueup_close_context() %}
+
+with
+
+variance as (
+    select * from {{ ref('fct_trueup_variance') }}
+),
+
+variance_rows as (
+    select count(*) as variance_rows
+    from variance
+),
+
+final as (
+    select
+        '{{ invocation_id }}' as invocation_id,
+        {{ trueup_as_of_sql() }} as as_of,
+        {{ trueup_run_stamp_sql() }} as recorded_at,
+        '{{ flags.WHICH }}' as command,
+        {{ 'true' if close.allowed else 'false' }} as may_close,
+        variance_rows.variance_rows
+    from variance_rows
+)
+
+select * from final
