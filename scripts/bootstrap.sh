@@ -29,7 +29,9 @@ fi
 # Reinstall only when the pins changed since the last install.
 stamp="$TRUEUP_VENV/.trueup-installed${TRUEUP_EXTRA:+-$TRUEUP_EXTRA}"
 want="$(cat "$TRUEUP_ROOT/pyproject.toml" "$TRUEUP_ROOT/constraints.txt" | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$want" ]; }
+# the dev install is a superset of the plain one: ./run.sh after ./test.sh installs nothing
+if ! installed "$stamp" && ! { [ -z "$TRUEUP_EXTRA" ] && installed "$TRUEUP_VENV/.trueup-installed-dev"; }; then
     echo "Installing pinned dependencies${TRUEUP_EXTRA:+ ($TRUEUP_EXTRA)}"
     target="$TRUEUP_ROOT${TRUEUP_EXTRA:+[$TRUEUP_EXTRA]}"
     "$TRUEUP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
