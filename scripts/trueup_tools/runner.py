@@ -7,8 +7,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trueup_tools import PROJECT_DIR
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 DEFAULT_WAREHOUSE = PROJECT_DIR / "data" / "warehouse" / "trueup.duckdb"
 
@@ -64,13 +68,16 @@ def run_dbt(
     *,
     dbt_vars: dict | None = None,
     extra: Sequence[str] = (),
+    manifest: Manifest | None = None,
 ) -> DbtResult:
-    """Invoke dbt in-process. The warehouse folder is created and its path made absolute first."""
+    """Invoke dbt in-process. The warehouse folder is created and its path made absolute first.
+    `manifest`: an already parsed manifest of the project, used instead of parsing (the tests
+    parse once and hand a copy to each invocation; dbt then writes no manifest.json)."""
     from dbt.cli.main import dbtRunner
 
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     os.environ["TRUEUP_DUCKDB_PATH"] = str(path)
-    result = dbtRunner().invoke(dbt_args(command, dbt_vars=dbt_vars, extra=extra))
+    result = dbtRunner(manifest=manifest).invoke(dbt_args(command, dbt_vars=dbt_vars, extra=extra))
     nodes = list(getattr(result.result, "results", None) or [])
     return DbtResult(success=bool(result.success), exception=result.exception, node_results=nodes)

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Warehouse
+from conftest import Warehouse, worker_env
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
 from test_contract_seeds import build_seeds, copy_project
 from trueup_tools import PROJECT_DIR
@@ -301,7 +301,7 @@ def run_query(warehouse: Warehouse, name: str, *var_pairs: str) -> tuple[int, li
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "TRUEUP_DUCKDB_PATH": str(database)},
+        env={**os.environ, "TRUEUP_DUCKDB_PATH": str(database), **worker_env()},
         timeout=300,
     )
     rows = []
