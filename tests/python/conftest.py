@@ -6,8 +6,9 @@ How the suite stays fast (docs/testing.md tells the whole story):
 - One parse per warehouse name. dbt parses the project fully whenever the CLI vars or the
   profile change, and every test's build has other vars (as_of, landing_path) and another
   profile (the DuckDB path is part of it). Nothing the project parses depends on either: no
-  config(), `enabled` or source reads a var, an env var or the target; the only profile input
-  the manifest records is the database name, which dbt-duckdb takes from the warehouse file's
+  config(), `enabled` or source reads a var, an env var or the target (the on-run-start hook
+  checks the vars at parse time too, and again when it runs); the only profile input the
+  manifest records is the database name, which dbt-duckdb takes from the warehouse file's
   name (w.duckdb: database w). So `Warehouse.dbt` parses once per file name and hands each
   invocation a fresh copy of that manifest (`dbtRunner(manifest=...)`), which skips parsing.
   The suite passing unchanged is the proof; a test that needs dbt's own parse (it reads
@@ -16,9 +17,8 @@ How the suite stays fast (docs/testing.md tells the whole story):
   builds, decisions.md item 5): test_unit_tests.py runs every unit test once.
 - Each pytest process (one per pytest-xdist worker) writes dbt's target and logs to its own
   folders (`target/pytest-<worker>`, `logs/pytest-<worker>`): two workers never share them.
-- Tests are grouped for pytest-xdist (`--dist loadgroup`): every test of a module goes to the
-  worker that builds the module's fixtures, the tests that only read the session warehouse
-  `built` share one worker, and the groups that cost the most are handed out first.
+- pytest-xdist runs the tests on two workers by module (`--dist loadscope`, see test.sh): a
+  module's fixtures are built once, and the modules that cost the most are handed out first.
 """
 
 from __future__ import annotations
@@ -209,3 +209,50 @@ def built(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def fresh_warehouse(tmp_path: Path, dataset: Dataset) -> Warehouse:
     """An empty warehouse over the default data set, for tests that build themselves."""
     return Warehouse(tmp_path / "w.duckdb", dataset.landing)
+
+
+# --------------------------------------------------------------------------- scheduling
+
+# What each module cost in the old suite (seconds, a profiling run on a loaded machine, whole
+# modules: fixtures included). test.sh runs pytest-xdist with `--dist loadscope`: every test of
+# a module runs on one worker, so its module fixtures are built once; the modules are handed out
+# in this order, the most expensive first, so that the two workers finish together. A module
+# not listed comes after these, in pytest's order. Session fixtures (`dataset`, `built`) are
+# built once per worker that needs them.
+MODULE_COST = {
+    "test_hostile_books.py": 590,
+    "test_hostile_reading.py": 540,
+    "test_usage_e2e.py": 500,
+    "test_hostile_tooling.py": 414,
+    "test_close_e2e.py": 250,
+    "test_quality_checkpoint.py": 150,
+    "test_hostile_values.py": 150,
+    "test_usage_checks.py": 120,
+    "test_benchmark.py": 116,
+    "test_semantic_layer.py": 100,
+    "test_governance.py": 80,
+    "test_hostile_bounds.py": 76,
+    "test_contract_seeds.py": 60,
+    "test_finance_analyses.py": 60,
+    "test_focus_export.py": 45,
+    "test_billing_e2e.py": 35,
+}
+
+# The slowest tests (a module: all its tests), marked `slow`: `-m "not slow"` leaves them out
+# of a local run. CI and ./test.sh run them.
+SLOW = (
+    "test_usage_e2e.py::test_day_by_day_equals_one_build",
+    "test_benchmark.py::test_small_benchmark_equals_floor_and_landed_files",
+    "test_close_e2e.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slowest tests and put the most expensive modules first (a stable sort: the
+    tests of a module keep their order, and so do the modules of equal cost)."""
+    for item in items:
+        test_id = item.nodeid.removeprefix("tests/python/")
+        if any(test_id == slow or test_id.startswith(f"{slow}::") for slow in SLOW):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: -MODULE_COST.get(item.path.name, 0))
