@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test on a fresh machine: set up with the test tools, lint (ruff, sqlfluff), the governance
-# gate (dbt-score), then pytest (generator tests, dbt unit and data tests inside end-to-end builds).
-# Options are passed to pytest.
+# gate (dbt-score), then pytest (generator tests, end-to-end builds with their data tests, the dbt
+# unit tests once), on TRUEUP_TEST_WORKERS pytest-xdist workers (default 2; 0: one process),
+# printing the 25 slowest tests. Options are passed to pytest (e.g. `-m "not slow"`, a file).
+# How the suite is organised and how long it takes: docs/testing.md.
 set -euo pipefail
 TRUEUP_EXTRA=dev source "$(dirname "$0")/scripts/bootstrap.sh"
 echo "== ruff"
@@ -21,7 +23,9 @@ TRUEUP_LANDING_PATH="$lint_landing" \
 dbt-score lint --manifest target/lint/manifest.json
 echo "== pytest"
 set +e
-python -m pytest "$@"
+# loadscope: the tests of a module run on one worker (its module fixtures are built once);
+# no reorder: the modules that cost the most are handed out first, in conftest.py's order
+python -m pytest -n "${TRUEUP_TEST_WORKERS:-2}" --dist loadscope --no-loadscope-reorder "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trueup_tools import PROJECT_DIR, profiles_dir
 from trueup_tools.warehouse import warehouse_path
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 __all__ = ["DbtResult", "dbt_args", "run_dbt", "warehouse_path"]
 
@@ -60,10 +64,13 @@ def run_dbt(
     *,
     dbt_vars: dict | None = None,
     extra: Sequence[str] = (),
+    manifest: Manifest | None = None,
 ) -> DbtResult:
-    """Invoke dbt in-process, in the environment plain dbt would see."""
+    """Invoke dbt in-process, in the environment plain dbt would see. `manifest`: an already
+    parsed manifest of the project, used instead of parsing (the tests parse once and hand a
+    copy to each invocation; dbt then writes no manifest.json)."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(command, dbt_vars=dbt_vars, extra=extra))
+    result = dbtRunner(manifest=manifest).invoke(dbt_args(command, dbt_vars=dbt_vars, extra=extra))
     nodes = list(getattr(result.result, "results", None) or [])
     return DbtResult(success=bool(result.success), exception=result.exception, node_results=nodes)

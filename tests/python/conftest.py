@@ -1,5 +1,25 @@
 """Shared fixtures: generated sample data with its ground truth, and DuckDB warehouses built
-from it with dbt (in-process, through dbtRunner)."""
+from it with dbt (in-process, through dbtRunner).
+
+How the suite stays fast (docs/testing.md tells the whole story):
+
+- One parse per warehouse name. dbt parses the project fully whenever the CLI vars or the
+  profile change, and every test's build has other vars (as_of, landing_path) and another
+  profile (the DuckDB path is part of it). Nothing the project parses depends on either: no
+  config(), `enabled` or source reads a var, an env var or the target (the on-run-start hook
+  checks the vars at parse time too, and again when it runs); the only profile input the
+  manifest records is the database name, which dbt-duckdb takes from the warehouse file's
+  name (w.duckdb: database w). So `Warehouse.dbt` parses once per file name and hands each
+  invocation a fresh copy of that manifest (`dbtRunner(manifest=...)`), which skips parsing.
+  The suite passing unchanged is the proof; a test that needs dbt's own parse (it reads
+  manifest.json, or changes project files) invokes dbt itself.
+- Builds exclude the dbt unit tests (`--exclude-resource-type unit_test`, like production
+  builds, decisions.md item 5): test_unit_tests.py runs every unit test once.
+- Each pytest process (one per pytest-xdist worker) writes dbt's target and logs to its own
+  folders (`target/pytest-<worker>`, `logs/pytest-<worker>`): two workers never share them.
+- pytest-xdist runs the tests on two workers by module (`--dist loadscope`, see test.sh): a
+  module's fixtures are built once, and the modules that cost the most are handed out first.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +33,71 @@ from typing import Any
 import duckdb
 import pytest
 
+from trueup_tools import PROJECT_DIR
 from trueup_tools.generate import GeneratorConfig, generate
-from trueup_tools.runner import DbtResult, run_dbt
+from trueup_tools.runner import DbtResult, dbt_args, run_dbt
+
+# --------------------------------------------------------------------------- dbt per worker
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+"""This pytest process: gw0, gw1, ... under pytest-xdist, else main."""
+
+TARGET_PATH = PROJECT_DIR / "target" / f"pytest-{WORKER}"
+LOG_PATH = PROJECT_DIR / "logs" / f"pytest-{WORKER}"
+
+
+def worker_paths() -> list[str]:
+    """dbt flags that send this process's target/ and logs/ to its own folders. For every dbt
+    invocation of the tests on the project itself (copies of the project have their own)."""
+    return ["--target-path", str(TARGET_PATH), "--log-path", str(LOG_PATH)]
+
+
+def worker_env() -> dict[str, str]:
+    """The same for a subprocess that runs dbt on the project (the trueup CLI)."""
+    return {"DBT_TARGET_PATH": str(TARGET_PATH), "DBT_LOG_PATH": str(LOG_PATH)}
+
+
+# commands that take an already parsed manifest (parse and docs generate write their own)
+REUSES_MANIFEST = frozenset({"build", "run", "seed", "test", "compile", "show"})
+# flags that change what is parsed: an invocation with one of them parses for itself
+PARSE_FLAGS = frozenset({"--target", "-t", "--project-dir", "--profiles-dir", "--vars"})
+_parsed: dict[tuple[str, str], bytes] = {}
+
+
+def parsed_manifest(landing_path: str, database: Path):
+    """A fresh copy of the project's manifest for warehouse files named like `database`, or
+    None when the project does not parse (the invocation then parses and reports it itself).
+
+    Parsed on first use per (target, file name), with the landing root as the only var (the
+    on-run-start hook validates the vars at parse time too; the invocation's hook validates
+    the invocation's vars when it runs), and kept in dbt's own serialized form (that of
+    partial_parse.msgpack): each invocation gets its own copy, since dbt writes compiled SQL
+    into the nodes it runs."""
+    from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumaro_encoder, extended_mashumuro_decoder
+
+    key = (os.environ.get("TRUEUP_TARGET", "duckdb"), database.name)
+    if key not in _parsed:
+        args = dbt_args("parse", dbt_vars={"landing_path": landing_path}, extra=worker_paths())
+        previous = os.environ.get("TRUEUP_DUCKDB_PATH")
+        os.environ["TRUEUP_DUCKDB_PATH"] = str(database)
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _restore("TRUEUP_DUCKDB_PATH", previous)
+        if not result.success:
+            return None
+        _parsed[key] = result.result.to_msgpack(extended_mashumaro_encoder)
+    return Manifest.from_msgpack(_parsed[key], decoder=extended_mashumuro_decoder)
+
+
+def _restore(name: str, value: str | None) -> None:
+    """Put environment variable `name` back to `value` (None: unset)."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @dataclass
@@ -30,16 +113,24 @@ class Warehouse:
         *,
         as_of: str | None = None,
         extra: Sequence[str] = (),
+        unit_tests: bool = False,
         **dbt_vars: Any,
     ) -> DbtResult:
-        """Run a dbt command against this warehouse with the given vars."""
+        """Run a dbt command against this warehouse with the given vars. `build` and `test`
+        leave out the dbt unit tests unless `unit_tests` (test_unit_tests.py runs them)."""
         all_vars = {"landing_path": str(self.landing), **dbt_vars}
         if as_of is not None:
             all_vars["as_of"] = as_of
+        flags = [*worker_paths(), *extra]
+        if command in {"build", "test"} and not unit_tests:
+            flags = ["--exclude-resource-type", "unit_test", *flags]
         previous = os.environ.get("TRUEUP_DUCKDB_PATH")
         os.environ["TRUEUP_DUCKDB_PATH"] = str(self.path)
         try:
-            return run_dbt(command, dbt_vars=all_vars, extra=extra)
+            manifest = None
+            if command in REUSES_MANIFEST and not PARSE_FLAGS & set(extra):
+                manifest = parsed_manifest(str(all_vars["landing_path"]), self.path)
+            return run_dbt(command, dbt_vars=all_vars, extra=flags, manifest=manifest)
         finally:
             if previous is None:
                 os.environ.pop("TRUEUP_DUCKDB_PATH", None)
@@ -118,3 +209,50 @@ def built(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def fresh_warehouse(tmp_path: Path, dataset: Dataset) -> Warehouse:
     """An empty warehouse over the default data set, for tests that build themselves."""
     return Warehouse(tmp_path / "w.duckdb", dataset.landing)
+
+
+# --------------------------------------------------------------------------- scheduling
+
+# What each module cost in the old suite (seconds, a profiling run on a loaded machine, whole
+# modules: fixtures included). test.sh runs pytest-xdist with `--dist loadscope`: every test of
+# a module runs on one worker, so its module fixtures are built once; the modules are handed out
+# in this order, the most expensive first, so that the two workers finish together. A module
+# not listed comes after these, in pytest's order. Session fixtures (`dataset`, `built`) are
+# built once per worker that needs them.
+MODULE_COST = {
+    "test_hostile_books.py": 590,
+    "test_hostile_reading.py": 540,
+    "test_usage_e2e.py": 500,
+    "test_hostile_tooling.py": 414,
+    "test_close_e2e.py": 250,
+    "test_quality_checkpoint.py": 150,
+    "test_hostile_values.py": 150,
+    "test_usage_checks.py": 120,
+    "test_benchmark.py": 116,
+    "test_semantic_layer.py": 100,
+    "test_governance.py": 80,
+    "test_hostile_bounds.py": 76,
+    "test_contract_seeds.py": 60,
+    "test_finance_analyses.py": 60,
+    "test_focus_export.py": 45,
+    "test_billing_e2e.py": 35,
+}
+
+# The slowest tests (a module: all its tests), marked `slow`: `-m "not slow"` leaves them out
+# of a local run. CI and ./test.sh run them.
+SLOW = (
+    "test_usage_e2e.py::test_day_by_day_equals_one_build",
+    "test_benchmark.py::test_small_benchmark_equals_floor_and_landed_files",
+    "test_close_e2e.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slowest tests and put the most expensive modules first (a stable sort: the
+    tests of a module keep their order, and so do the modules of equal cost)."""
+    for item in items:
+        test_id = item.nodeid.removeprefix("tests/python/")
+        if any(test_id == slow or test_id.startswith(f"{slow}::") for slow in SLOW):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: -MODULE_COST.get(item.path.name, 0))

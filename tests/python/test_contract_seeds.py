@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import worker_paths
 from trueup_tools import PROFILES_FILE, PROJECT_DIR, profiles_dir
 
 PROJECT_PARTS = ("dbt_project.yml", PROFILES_FILE, "models", "macros", "seeds", "tests", "analyses")
@@ -50,6 +51,8 @@ def build_seeds(project: Path, select: tuple[str, ...] = ("contracts", "contract
             "cautious",
             "--vars",
             '{"landing_path": "/nonexistent-landing"}',
+            # the project itself: this worker's target and log folders (a copy has its own)
+            *(worker_paths() if project == PROJECT_DIR else []),
         ]
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Warehouse
+from conftest import Warehouse, worker_env
 from trueup_tools import PROJECT_DIR
 
 ANALYSES = sorted(p.stem for p in (PROJECT_DIR / "analyses").glob("*.sql"))
@@ -59,7 +59,7 @@ def copy_of(built: Warehouse, target: Path) -> Path:
 
 def trueup(*args: str, database: Path) -> subprocess.CompletedProcess:
     """The trueup command in a subprocess, against the warehouse `database`."""
-    env = {**os.environ, "TRUEUP_DUCKDB_PATH": str(database)}
+    env = {**os.environ, "TRUEUP_DUCKDB_PATH": str(database), **worker_env()}
     return subprocess.run(
         [sys.executable, "-m", "trueup_tools.cli", *args],
         capture_output=True,

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Warehouse
+from conftest import Warehouse, worker_paths
 from hostile import AS_OF, assert_conserved, cloud_event, flat_event, jsonl, land, quarantine
 from trueup_tools import PROJECT_DIR
 from trueup_tools.duckdb_jsonl import MAX_RECORD_BYTES, SHOWN_BYTES
@@ -146,7 +146,7 @@ def test_source_file_is_relative_to_the_root_however_the_path_is_spelled(
             try:
                 os.chdir(project)
                 args = ["build", "--project-dir", ".", "--profiles-dir", "."]
-                args += ["--vars", json.dumps({"as_of": AS_OF})]
+                args += ["--vars", json.dumps({"as_of": AS_OF}), *worker_paths()]
                 from dbt.cli.main import dbtRunner
 
                 outcome = dbtRunner().invoke(args)

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Warehouse
+from conftest import Warehouse, worker_env
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
 from test_contract_seeds import build_seeds, copy_project
 from trueup_tools import PROJECT_DIR
@@ -51,6 +51,7 @@ def _run_script(script: str, args: list[str], tmp_path: Path) -> tuple[int, list
         "PYTHON": os.environ.get("PYTHON", "python3"),
     }
     env.pop("TRUEUP_EXTRA", None)
+    env.pop("TRUEUP_TEST_WORKERS", None)
     done = subprocess.run(
         ["bash", str(PROJECT_DIR / script), *args],
         env=env,
@@ -78,7 +79,8 @@ def test_test_sh_installs_the_dev_extra_and_passes_options_to_pytest(tmp_path: P
     rc, calls, stderr = _run_script("test.sh", ["-x", "-k", "billing"], tmp_path)
     assert rc == 0, stderr
     assert _pip_target(calls) == f"{PROJECT_DIR}[dev]"
-    assert calls[-1] == "python -m pytest -x -k billing"
+    workers = "-n 2 --dist loadscope --no-loadscope-reorder"  # pytest-xdist, test.sh's default
+    assert calls[-1] == f"python -m pytest {workers} -x -k billing"
 
 
 def test_bootstrap_refuses_an_unknown_extra(tmp_path: Path) -> None:
@@ -301,7 +303,7 @@ def run_query(warehouse: Warehouse, name: str, *var_pairs: str) -> tuple[int, li
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "TRUEUP_DUCKDB_PATH": str(database)},
+        env={**os.environ, "TRUEUP_DUCKDB_PATH": str(database), **worker_env()},
         timeout=300,
     )
     rows = []

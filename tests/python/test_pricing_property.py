@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import worker_paths
 from trueup_tools import PROJECT_DIR, profiles_dir
 from trueup_tools.pricing import Line, Tier, price, round_half_away
 
@@ -91,6 +92,7 @@ def pricing_sql() -> str:
             "memory",
             "--vars",
             '{"landing_path": "/nonexistent-landing"}',
+            *worker_paths(),
             "--inline",
             "{{ trueup_price_line_tiers('pricing_cases', ['case_id']) }}",
         ]
