@@ -23,6 +23,8 @@
 -- depends_on: {{ ref('billing_tieout') }}
 -- depends_on: {{ ref('billing_unmapped_lines') }}
 -- depends_on: {{ ref('metricflow_time_spine') }}
+-- depends_on: {{ ref('dim_tenants') }}
+-- depends_on: {{ ref('dim_meters') }}
 
 with
 

@@ -12,6 +12,10 @@
 
 {%- set close = trueup_close_context() %}
 
+-- the row of a build is written after that build's closes and ledger entries: part of the
+-- close process, so `dbt build` runs it (and its tests) after them
+-- depends_on: {{ ref('fct_variance_at_close') }}
+
 with
 
 variance as (
