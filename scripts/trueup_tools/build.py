@@ -132,7 +132,8 @@ period closes in its own build and what lands later is booked after close -- the
 rate of the rate card in force in the closed periods (a copy of the project's seeds under
 <out>/reference, see the summary's Builds section) and build once more at the last as_of with
 TRUEUP_SEED_PATH pointing there, so the ledger books `contract_change` for the closed keys that
-use it; then print the summary, generate the dbt docs and run the quality check (`trueup
+use it (only with --out inside the project directory, as by default: dbt reads seeds only from
+there); then print the summary, generate the dbt docs and run the quality check (`trueup
 check`) at the last build's as_of. The wall clock is never used as as_of: the demo tells the
 same story whenever it runs. It stops (exit 2, nothing built) when the wall clock is earlier
 than the sample's ingestion times (a record cannot be received after its file is loaded)."""
@@ -283,11 +284,16 @@ def write_reference(out_dir: Path, amendment: RateAmendment) -> Path:
     return out_dir / REFERENCE_FOLDER
 
 
+def _project_relative(folder: Path) -> str:
+    """A folder inside the project as TRUEUP_SEED_PATH takes it (relative to the project)."""
+    return folder.resolve().relative_to(PROJECT_DIR.resolve()).as_posix()
+
+
 @contextlib.contextmanager
 def _seed_path(folder: Path) -> Iterator[None]:
     """TRUEUP_SEED_PATH set to `folder` for the dbt invocations inside the block."""
     before = os.environ.get(SEED_PATH_ENV)
-    os.environ[SEED_PATH_ENV] = folder.resolve().relative_to(PROJECT_DIR.resolve()).as_posix()
+    os.environ[SEED_PATH_ENV] = _project_relative(folder)
     try:
         yield
     finally:
@@ -356,13 +362,14 @@ def run_demo(args: argparse.Namespace) -> int:
                 return 2
             print(
                 f"\n== build {total}/{total}: as_of {final.as_of} UTC (the rate card amended "
-                f"after close: {amendment.text}; {SEED_PATH_ENV}={reference})"
+                f"after close: {amendment.text}; {SEED_PATH_ENV}={_project_relative(reference)})"
             )
             stack.enter_context(_seed_path(reference))
             if not build(final):
                 return 1
             notes[total - 1] = (
-                f"read the amended rate card {reference}: {amendment.text} "
+                f"read the amended rate card {SEED_PATH_ENV}={_project_relative(reference)}: "
+                f"{amendment.text} "
                 "(booked as contract_change)"
             )
         # the docs describe the seeds the warehouse was last built from

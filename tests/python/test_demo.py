@@ -97,7 +97,7 @@ def run_demo(clock: datetime | None, root: Path) -> subprocess.CompletedProcess:
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,  # three builds; under libfaketime and a loaded machine it can take 15 min
     )
 
 
@@ -161,7 +161,8 @@ def test_demo_summary_tells_the_true_up_story(demos: dict[str, tuple], name: str
         "  as_of 2026-09-04 00:00:00 UTC  dbt build",
         "  as_of 2026-10-04 00:00:00 UTC  dbt build",
         "  as_of 2026-10-04 00:00:00 UTC  dbt build",
-        "    read the amended rate card data/reference: C-1001 v1 egress_gb unit_price "
+        "    read the amended rate card TRUEUP_SEED_PATH=data/reference: C-1001 v1 egress_gb "
+        "unit_price "
         "0.09 -> 0.099 (booked as contract_change)",
     ], builds
     closes = _section(out, "Closed periods")
