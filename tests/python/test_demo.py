@@ -340,3 +340,24 @@ def test_a_missing_seed_folder_stops_the_build_and_books_nothing(
         assert "Nothing was built." in result.stderr
         assert "Traceback" not in result.stderr
         assert _ledger(tmp_path) == ledger
+
+
+def test_reference_files_are_the_generators_own(tmp_path: Path) -> None:
+    """The demo's <out>/reference is in the generator's register: a new `generate` deletes it,
+    and a file of someone else's there is never overwritten."""
+    out = tmp_path / "data"
+    parser = argparse.ArgumentParser()
+    generate.add_arguments(parser)
+    config = generate.config_from_args(parser.parse_args(["--events", "200"]))
+    generate.generate(config, out)
+    written = generate.write_owned_files(out, {f"{REFERENCE_FOLDER}/meters.csv": b"meter\n"})
+    assert written == [out / REFERENCE_FOLDER / "meters.csv"]
+    generate.generate(config, out)  # its own file: deleted, nothing refused
+    assert not (out / REFERENCE_FOLDER).exists()
+    (out / REFERENCE_FOLDER).mkdir()
+    (out / REFERENCE_FOLDER / "meters.csv").write_bytes(b"mine\n")
+    with pytest.raises(generate.GeneratorRefused, match=re.escape("reference/meters.csv")):
+        generate.write_owned_files(out, {f"{REFERENCE_FOLDER}/meters.csv": b"meter\n"})
+    with pytest.raises(generate.GeneratorRefused, match=re.escape("reference/meters.csv")):
+        generate.generate(config, out)
+    assert (out / REFERENCE_FOLDER / "meters.csv").read_bytes() == b"mine\n"
