@@ -1329,8 +1329,11 @@ GENERATED_FOLDERS: tuple[str, ...] = (
     "landing/usage",
     *(f"landing/billing/{name}" for name in BILLING_FOLDERS),
     "truth",
+    "reference",
 )
-"""The folders under `--out` the generator writes into (relative to it)."""
+"""The folders under `--out` the generator writes into (relative to it). `reference` holds the
+demo's amended copy of the project's seeds (`trueup demo`, written by `write_owned_files`); a
+new `generate` deletes it with the generator's other earlier files."""
 
 OWNERSHIP_FILE = "generated_files.json"
 """Under `--out`: every file the generator wrote there, with its SHA-256 (its ownership)."""
@@ -1437,6 +1440,34 @@ def _install(stage: Path, out_dir: Path, force: bool) -> None:
     )
 
 
+def write_owned_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write `files` (path relative to out_dir, under one of GENERATED_FOLDERS -> bytes) and
+    record them in the generator's register, beside what it already owns. As for `generate`: a
+    file in the way that the generator did not write (or that changed since) is never
+    overwritten -- GeneratorRefused, nothing written. Returns the paths written."""
+    out_dir = Path(out_dir)
+    for name in files:
+        if not any(name.startswith(f"{folder}/") for folder in GENERATED_FOLDERS):
+            raise ValueError(f"{name} is outside the generator's folders")
+    _, foreign = _survey(out_dir)
+    in_the_way = sorted(set(files) & set(foreign))
+    if in_the_way:
+        raise _refusal(out_dir, in_the_way, "it would overwrite files it did not write")
+    owned = _owned(out_dir)
+    written = []
+    for name, content in sorted(files.items()):
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        owned[name] = _sha256(target)
+        written.append(target)
+    (out_dir / OWNERSHIP_FILE).write_text(
+        json.dumps({"generator": "trueup_tools.generate", "files": owned}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    return written
+
+
 def _prune_empty(top: Path) -> None:
     """Remove the empty folders under top (and top itself when empty); never follows links."""
     if not top.is_dir() or top.is_symlink():
@@ -1512,9 +1543,10 @@ def _billing(
 def generate(config: GeneratorConfig, out_dir: Path, force: bool = False) -> dict[str, Any]:
     """Write landing files and truth under out_dir; return the manifest.
 
-    The generator writes only into landing/usage, landing/billing/{focus,invoice_lines} and
-    truth under out_dir, and deletes only files it wrote there itself (recorded with their
-    SHA-256 in out_dir/generated_files.json and unchanged since). Anything else in those
+    The generator writes only into landing/usage, landing/billing/{focus,invoice_lines}, truth
+    and reference (the demo's amended seeds, see `write_owned_files`) under out_dir, and
+    deletes only files it wrote there itself (recorded with their SHA-256 in
+    out_dir/generated_files.json and unchanged since). Anything else in those
     folders makes it refuse (GeneratorRefused) before anything is written or deleted; with
     `force` it writes beside such files and keeps them, and it never overwrites one."""
     out_dir = Path(out_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -252,9 +253,13 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def builds_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+def builds_summary(
+    con: duckdb.DuckDBPyConnection, notes: Mapping[int, str] | None = None
+) -> list[str]:
     """Lines naming the as_of of every build that rebuilt the variance (ops.build_log), oldest
-    first, and whether it could close and book; the figures below are the last one's."""
+    first, and whether it could close and book; the figures below are the last one's. `notes`
+    (build position, 0 = oldest -> text) adds a line under a build (the demo names the build
+    that read its amended rate card)."""
     try:
         rows = con.execute(
             "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
@@ -264,16 +269,25 @@ def builds_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
             "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
         ).fetchall()
     lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
-    lines += [
-        f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  dbt {command}"
-        + ("" if may_close else " (closed and booked nothing: replay or partial)")
-        for as_of, may_close, command in rows
-    ] or ["  none recorded"]
-    return lines
+    notes = notes or {}
+    for position, (as_of, may_close, command) in enumerate(rows):
+        lines.append(
+            f"  as_of {as_of:%Y-%m-%d %H:%M:%S} UTC  dbt {command}"
+            + ("" if may_close else " (closed and booked nothing: replay or partial)")
+        )
+        if position in notes:
+            lines.append(f"    {notes[position]}")
+    return lines if rows else [*lines, "  none recorded"]
 
 
-def print_summary(database: Path | None = None, *, read_only: bool = True) -> int:
-    """Print the summary of the warehouse at `database` (default: the project's warehouse)."""
+def print_summary(
+    database: Path | None = None,
+    *,
+    read_only: bool = True,
+    build_notes: Mapping[int, str] | None = None,
+) -> int:
+    """Print the summary of the warehouse at `database` (default: the project's warehouse);
+    `build_notes` as for `builds_summary`."""
     path = database or warehouse_path()
     try:
         con = warehouse.open_built(path, command="`trueup summary`", read_only=read_only)
@@ -282,7 +296,7 @@ def print_summary(database: Path | None = None, *, read_only: bool = True) -> in
         return 2
     try:
         sections = [
-            builds_summary(con),
+            builds_summary(con, build_notes),
             usage_summary(con),
             charges_summary(con),
             variance_summary(con),
