@@ -44,11 +44,13 @@ IGNORED = shutil.ignore_patterns(
 # key output of each command (by its start), besides exit code 0
 EXPECTED: dict[str, tuple[str, ...]] = {
     "./run.sh": (
-        "== build 2/2: as_of 2026-10-04 00:00:00 UTC",
+        "== build 2/3: as_of 2026-10-04 00:00:00 UTC",
+        "== build 3/3: as_of 2026-10-04 00:00:00 UTC (the rate card amended after close",
         "2026-08-01  closed at 2026-09-04 00:00:00 UTC",
         "2026-09-01  closed at 2026-10-04 00:00:00 UTC",
         "billing_correction",
         "late_usage",
+        "contract_change",
         "as_of 2026-10-04 00:00:00, of the last build",
     ),
     "dbt seed": ("Completed successfully",),
