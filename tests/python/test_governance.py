@@ -121,6 +121,24 @@ def test_every_analysis_has_its_exposure(intact: Path) -> None:
     )
 
 
+def test_marts_are_the_public_interface(intact: Path) -> None:
+    """Marts are public and owned by a group; everything else is protected; an exposure reads
+    public models only."""
+    nodes = manifest(intact)
+    models = {uid: node for uid, node in nodes["nodes"].items() if node["resource_type"] == "model"}
+    groups = set(nodes["groups"])
+    for uid, node in models.items():
+        if node["original_file_path"].startswith("models/marts/"):
+            assert node["access"] == "public", f"{uid} is a mart: access public"
+            assert f"group.trueup.{node['group']}" in groups, f"{uid} belongs to a group"
+        else:
+            assert node["access"] == "protected", f"{uid} is not a mart: access protected"
+    for exposure in nodes["exposures"].values():
+        for uid in exposure["depends_on"]["nodes"]:
+            if uid in models:
+                assert models[uid]["access"] == "public", f"{exposure['name']} reads {uid}"
+
+
 def test_documented_columns_are_the_built_columns(intact: Path, built: Warehouse) -> None:
     built_columns: dict[tuple[str, str], set[str]] = {}
     for schema, table, column in built.query(
