@@ -4,8 +4,8 @@
     unit_price, flat_fee, package_size, free_quantity, segment_days, period_days,
     discount_pct. Returns the line keys with usage_amount (exact), prorated_flat_fee (the flat
     fees that apply × segment_days / period_days, 18 decimals), amount_before_discount
-    (unrounded, 18 decimals) and expected_amount (discounted, rounded once to cents, half away
-    from zero). Shared by the pricing model and the pricing property test. -#}
+    (unrounded, 18 decimals) and expected_amount (discounted and rounded once to cents, half
+    away from zero, from the exact fraction: trueup_discounted_prorated_amount). Shared by the pricing model and the pricing property test. -#}
 {% macro trueup_price_line_tiers(line_tiers, line_keys) -%}
     with
 
@@ -36,6 +36,7 @@
             period_days,
             discount_pct,
             cast(sum(usage_amount) as decimal(38, 18)) as usage_amount,
+            cast(sum(flat_fee) as decimal(38, 18)) as flat_fee,
             {{ trueup_divide_exact('sum(flat_fee) * segment_days', 'period_days', 18) }}
             as prorated_flat_fee
         from tier_amounts
@@ -49,7 +50,8 @@
         usage_amount,
         prorated_flat_fee,
         cast(usage_amount + prorated_flat_fee as decimal(38, 18)) as amount_before_discount,
-        {{ trueup_discounted_amount('usage_amount + prorated_flat_fee', 'discount_pct') }}
-        as expected_amount
+        {{ trueup_discounted_prorated_amount(
+            'usage_amount', 'flat_fee', 'segment_days', 'period_days', 'discount_pct'
+        ) }} as expected_amount
     from line_amounts
 {%- endmacro %}

@@ -8,12 +8,26 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import worker_paths
 from trueup_tools import PROJECT_DIR, profiles_dir
 from trueup_tools.pricing import Line, Tier, price, round_half_away
+
+# A fee prorated over 9 of 28 days and discounted lands exactly on a half cent:
+# 2 * 9 / 28 * (1 - 0.09) = 0.585, so 0.59. Rounding the prorated fee to 18 decimals first gives
+# 0.58499..., 0.58: the line must be rounded once, from the exact fraction.
+HALF_CENT_AFTER_PRORATION = Line(
+    pricing_model="per_unit",
+    tiers=(Tier(None, Decimal(0), Decimal(2)),),
+    quantity=Decimal(0),
+    segment_days=9,
+    period_days=28,
+    discount_pct=Decimal(9),
+    package_size=None,
+    free_quantity=Decimal(0),
+)
 
 CASES_PER_EXAMPLE = 120
 
@@ -133,6 +147,7 @@ def _rows(cases: list[Line]) -> list[tuple]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(st.lists(lines(), min_size=CASES_PER_EXAMPLE, max_size=CASES_PER_EXAMPLE))
+@example(cases=[HALF_CENT_AFTER_PRORATION])
 def test_sql_pricing_matches_python_reference(pricing_sql: str, cases: list[Line]) -> None:
     con = duckdb.connect()
     con.execute(
