@@ -22,14 +22,12 @@ commitments as (
         max(contract_version) as latest_contract_version,
         min(segment_start) as segment_start,
         max(segment_end) as segment_end,
-        sum(
-            case
-                when minimum_commitment is not null
-                    then {{ trueup_divide_exact(
-                        'minimum_commitment * segment_days', 'period_days', 18
-                    ) }}
-            end
-        ) as prorated_commitment
+        -- one division of the period's commitment-days: the segments of a period share its
+        -- days, and dividing each segment apart would round each share (three shares of
+        -- 0.0083... can sum to 0.01499...: a half cent lost)
+        {{ trueup_divide_exact(
+            'sum(minimum_commitment * segment_days)', 'max(period_days)', 18
+        ) }} as prorated_commitment
     from segments
     group by period_start, contract_id
 ),
