@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from types import ModuleType
+from typing import NamedTuple
 
 from trueup_tools import (
     benchmark,
@@ -17,67 +19,67 @@ from trueup_tools import (
 )
 
 
+class Subcommand(NamedTuple):
+    """One `trueup` subcommand: the module that implements it, the names of its argument and
+    run functions there, and its one-line help; `describe` shows the module's first docstring
+    paragraph in the subcommand's --help."""
+
+    name: str
+    module: ModuleType
+    help: str
+    add_arguments: str = "add_arguments"
+    run: str = "run"
+    describe: bool = False
+
+
+SUBCOMMANDS = (
+    Subcommand("generate", generate, "write deterministic sample data and its ground truth"),
+    Subcommand(
+        "build", build, "dbt build on DuckDB with the given vars",
+        add_arguments="add_build_arguments", run="run_build",
+    ),
+    Subcommand(
+        "demo", build,
+        "the main job: sample data, dbt build on DuckDB, a summary and the quality check",
+        add_arguments="add_demo_arguments", run="run_demo",
+    ),
+    Subcommand(
+        "benchmark", benchmark,
+        "time full and incremental builds of the usage models against a floor",
+    ),
+    Subcommand("summary", summary, "summarize the marts of the last build"),
+    Subcommand(
+        "check", quality,
+        "Great Expectations checkpoint over the finance marts, with offline Data Docs",
+        describe=True,
+    ),
+    Subcommand(
+        "query", query,
+        "run a finance query of analyses/ against the warehouse (read-only, cached SQL)",
+        describe=True,
+    ),
+    Subcommand(
+        "metrics", metrics,
+        "query the semantic layer's metrics with exact decimals (MetricFlow's SQL, read-only)",
+        describe=True,
+    ),
+    Subcommand(
+        "dbt", dbt_command,
+        "dbt itself on this project (its profile and paths from any folder); --vars checked",
+        describe=True,
+    ),
+)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """All subcommands and their options."""
     parser = argparse.ArgumentParser(prog="trueup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-
-    gen = sub.add_parser("generate", help="write deterministic sample data and its ground truth")
-    generate.add_arguments(gen)
-    gen.set_defaults(func=generate.run)
-
-    run_build = sub.add_parser("build", help="dbt build on DuckDB with the given vars")
-    build.add_build_arguments(run_build)
-    run_build.set_defaults(func=build.run_build)
-
-    demo = sub.add_parser(
-        "demo",
-        help="the main job: sample data, dbt build on DuckDB, a summary and the quality check",
-    )
-    build.add_demo_arguments(demo)
-    demo.set_defaults(func=build.run_demo)
-
-    bench = sub.add_parser(
-        "benchmark", help="time full and incremental builds of the usage models against a floor"
-    )
-    benchmark.add_arguments(bench)
-    bench.set_defaults(func=benchmark.run)
-
-    summarize = sub.add_parser("summary", help="summarize the marts of the last build")
-    summary.add_arguments(summarize)
-    summarize.set_defaults(func=summary.run)
-
-    check = sub.add_parser(
-        "check",
-        help="Great Expectations checkpoint over the finance marts, with offline Data Docs",
-        description=quality.__doc__.split("\n\n")[0],
-    )
-    quality.add_arguments(check)
-    check.set_defaults(func=quality.run)
-
-    ask = sub.add_parser(
-        "query",
-        help="run a finance query of analyses/ against the warehouse (read-only, cached SQL)",
-        description=query.__doc__.split("\n\n")[0],
-    )
-    query.add_arguments(ask)
-    ask.set_defaults(func=query.run)
-
-    measure = sub.add_parser(
-        "metrics",
-        help="query the semantic layer's metrics with exact decimals (MetricFlow's SQL, read-only)",
-        description=metrics.__doc__.split("\n\n")[0],
-    )
-    metrics.add_arguments(measure)
-    measure.set_defaults(func=metrics.run)
-
-    passthrough = sub.add_parser(
-        "dbt",
-        help="dbt itself on this project (its profile and paths from any folder); --vars checked",
-        description=dbt_command.__doc__.split("\n\n")[0],
-    )
-    dbt_command.add_arguments(passthrough)
-    passthrough.set_defaults(func=dbt_command.run)
+    for spec in SUBCOMMANDS:
+        description = spec.module.__doc__.split("\n\n")[0] if spec.describe else None
+        command = sub.add_parser(spec.name, help=spec.help, description=description)
+        getattr(spec.module, spec.add_arguments)(command)
+        command.set_defaults(func=getattr(spec.module, spec.run))
     return parser
 
 

@@ -323,11 +323,7 @@ def run(args: argparse.Namespace) -> int:
             manifest = manifest_for_catalog(load_manifest(args.semantic_manifest), catalog)
             sql = metric_sql(query, manifest)
             relation = run_query(con, sql, path)
-            if args.csv is not None:
-                relation.write_csv(str(args.csv))
-                print(f"{relation.shape[0]} rows written to {args.csv}")
-            else:
-                relation.show(max_rows=args.max_rows, max_width=200)
+            warehouse.show_or_write_csv(relation, args.csv, args.max_rows)
         finally:
             con.close()
     except MetricsError as error:

@@ -447,11 +447,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         relation = con.sql(prepared.sql, params=prepared.params or None)
-        if args.csv is not None:
-            relation.write_csv(str(args.csv))
-            print(f"{args.name}: {relation.shape[0]} rows written to {args.csv}")
-        else:
-            relation.show(max_rows=args.max_rows, max_width=200)
+        warehouse.show_or_write_csv(relation, args.csv, args.max_rows, f"{args.name}: ")
     finally:
         con.close()
     return 0

@@ -114,3 +114,15 @@ def open_built(path: Path, *, command: str, read_only: bool = True) -> duckdb.Du
         con.close()
         raise WarehouseNotBuiltError(path, missing=False, command=command)
     return con
+
+
+def show_or_write_csv(
+    relation: duckdb.DuckDBPyRelation, csv: Path | None, max_rows: int, label: str = ""
+) -> None:
+    """A query's result: printed as a table, or written exactly to `csv` with a line that says
+    how many rows went where (`label` names what was run)."""
+    if csv is None:
+        relation.show(max_rows=max_rows, max_width=200)
+        return
+    relation.write_csv(str(csv))
+    print(f"{label}{relation.shape[0]} rows written to {csv}")

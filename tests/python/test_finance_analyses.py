@@ -4,16 +4,15 @@ returning the rows they promise."""
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from commands import run_trueup
 from conftest import Warehouse, worker_env
 from trueup_tools import PROJECT_DIR
 
@@ -59,14 +58,7 @@ def copy_of(built: Warehouse, target: Path) -> Path:
 
 def trueup(*args: str, database: Path) -> subprocess.CompletedProcess:
     """The trueup command in a subprocess, against the warehouse `database`."""
-    env = {**os.environ, "TRUEUP_DUCKDB_PATH": str(database), **worker_env()}
-    return subprocess.run(
-        [sys.executable, "-m", "trueup_tools.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    return run_trueup(*args, env={"TRUEUP_DUCKDB_PATH": str(database), **worker_env()})
 
 
 def test_query_command_returns_the_analysis_rows(

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from commands import run_trueup
 from conftest import Warehouse
 from test_contract_seeds import copy_project
 from trueup_tools import PROJECT_DIR, query
@@ -145,16 +144,6 @@ def test_another_warehouse_name_invalidates_the_cache(
     assert query.load_cache(project_copy) is None
 
 
-def trueup(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "trueup_tools.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-
-
 def test_query_command_answers_from_the_cache(
     on_built: Warehouse, cache_target: Path, tmp_path: Path
 ) -> None:
@@ -168,7 +157,7 @@ def test_query_command_answers_from_the_cache(
     out = tmp_path / "statement.csv"
     tenant = on_built.query("select min(tenant_id) from finance.fct_trueup_variance")[0][0]
     env = {**os.environ, "TRUEUP_DUCKDB_PATH": str(copy), "DBT_TARGET_PATH": str(cache_target)}
-    result = trueup(
+    result = run_trueup(
         "query",
         "tenant_trueup_statement",
         "--var",
@@ -185,13 +174,13 @@ def test_query_command_answers_from_the_cache(
     assert len(out.read_text().strip().splitlines()) == len(expected) + 1
 
     stale = {**env, "DBT_TARGET_PATH": str(tmp_path / "empty_target")}
-    compiled = trueup("query", "ledger_balance_by_tenant", "--max-rows", "1", env=stale)
+    compiled = run_trueup("query", "ledger_balance_by_tenant", "--max-rows", "1", env=stale)
     assert compiled.returncode == 0, compiled.stderr
     assert "compiling the finance queries with dbt" in compiled.stderr
 
 
 def test_query_help_lists_the_queries_and_their_vars() -> None:
-    result = trueup("query", "--help", env=dict(os.environ))
+    result = run_trueup("query", "--help")
     assert result.returncode == 0
     for name in query.available():
         assert f"\n  {name}\n" in result.stdout

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 import trueup_tools
+from commands import run_trueup
 from conftest import Dataset, Warehouse
 from test_contract_seeds import copy_project
 from trueup_tools import profiles_dir
@@ -89,24 +90,14 @@ class MetricsProject:
     def trueup_metrics(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """`trueup metrics ARGS` (the code under test) on the copy's manifest and, unless ARGS
         name one, its warehouse."""
-        env = {**os.environ, "PYTHONPATH": str(Path(trueup_tools.__file__).parents[1])}
-        env.pop("TRUEUP_DUCKDB_PATH", None)
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "trueup_tools.cli",
-                "metrics",
-                *args,
-                *(() if "--warehouse" in args else ("--warehouse", str(self.warehouse))),
-                "--semantic-manifest",
-                str(self.project / "target" / "semantic_manifest.json"),
-            ],
+        result = run_trueup(
+            "metrics",
+            *args,
+            *(() if "--warehouse" in args else ("--warehouse", str(self.warehouse))),
+            "--semantic-manifest",
+            str(self.project / "target" / "semantic_manifest.json"),
             cwd=self.project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            drop=("TRUEUP_DUCKDB_PATH",),
         )
         if check:
             assert result.returncode == 0, result.stdout + result.stderr
@@ -662,48 +653,21 @@ def test_trueup_metrics_errors_are_clear(metrics_project: MetricsProject, tmp_pa
     )
     assert bad_dimension.returncode == 2 and "tenant__contract_currency" in bad_dimension.stderr
 
+    semantic_manifest = str(metrics_project.project / "target" / "semantic_manifest.json")
     missing = tmp_path / "missing.duckdb"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "trueup_tools.cli",
-            "metrics",
-            "--metrics",
-            "expected_amount",
-            "--warehouse",
-            str(missing),
-            "--semantic-manifest",
-            str(metrics_project.project / "target" / "semantic_manifest.json"),
-        ],
-        env={**os.environ, "PYTHONPATH": str(Path(trueup_tools.__file__).parents[1])},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_trueup(
+        "metrics", "--metrics", "expected_amount", "--warehouse", str(missing),
+        "--semantic-manifest", semantic_manifest,
+    )  # fmt: skip
     assert result.returncode == 2 and f"no warehouse at {missing}" in result.stderr
     assert not missing.exists()
 
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "trueup_tools.cli",
-            "metrics",
-            "--metrics",
-            "expected_amount",
-            "--warehouse",
-            str(empty),
-            "--semantic-manifest",
-            str(metrics_project.project / "target" / "semantic_manifest.json"),
-        ],
-        env={**os.environ, "PYTHONPATH": str(Path(trueup_tools.__file__).parents[1])},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_trueup(
+        "metrics", "--metrics", "expected_amount", "--warehouse", str(empty),
+        "--semantic-manifest", semantic_manifest,
+    )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert "lacks a mart the metrics read" in result.stderr and "Traceback" not in result.stderr
 
