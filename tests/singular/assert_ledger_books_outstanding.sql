@@ -4,7 +4,9 @@
     may book: a replay (an earlier as_of) shows what was known then, which the ledger, booked
     later, does not follow.
 -#}
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
 with
 

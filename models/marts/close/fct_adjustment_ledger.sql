@@ -14,7 +14,9 @@
     )
 }}
 
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[this, 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
 with
 

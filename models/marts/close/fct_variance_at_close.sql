@@ -11,7 +11,7 @@
     )
 }}
 
-{%- set close = trueup_close_context(announce=true) %}
+{%- set close = trueup_close_context([[this, 'closed_at']], announce=true) %}
 
 -- Closing waits for the data tests of every model the books rely on: in `dbt build` a failing
 -- test of any of them (or of a model upstream of them) skips this model and so every close and
