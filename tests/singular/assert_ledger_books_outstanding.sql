@@ -14,6 +14,11 @@ variance as (
     select * from {{ ref('fct_trueup_variance') }}
 ),
 
+bookable_statuses as (
+    select status from {{ ref('int_variance_statuses') }}
+    where is_bookable
+),
+
 closed_periods as (
     select distinct period_start from {{ ref('fct_variance_at_close') }}
 ),
@@ -37,12 +42,12 @@ select
     variance.tolerance
 from variance
 inner join closed_periods on variance.period_start = closed_periods.period_start
+inner join bookable_statuses on variance.status = bookable_statuses.status
 left join booked
     on variance.period_start = booked.period_start
     and variance.tenant_id = booked.tenant_id
     and variance.meter = booked.meter
-where variance.status not in ('no_contract', 'unpriced_meter', 'currency_mismatch')
-    and abs(
+where abs(
         cast(variance.expected_amount - variance.billed_amount as decimal(38, 15))
         - coalesce(booked.booked_amount, 0)
     ) > variance.tolerance

@@ -20,6 +20,7 @@
 -- depends_on: {{ ref('int_usage_files_loaded') }}
 -- depends_on: {{ ref('usage_quarantine') }}
 -- depends_on: {{ ref('usage_duplicates') }}
+-- depends_on: {{ ref('fct_billed_charges') }}
 -- depends_on: {{ ref('billing_tieout') }}
 -- depends_on: {{ ref('billing_unmapped_lines') }}
 -- depends_on: {{ ref('metricflow_time_spine') }}

@@ -35,20 +35,18 @@ quarantine as (
     select * from {{ ref('usage_quarantine') }}
 ),
 
+statuses as (
+    select * from {{ ref('int_variance_statuses') }}
+),
+
 variance_rows as (
     select
         period_start,
         count(*) as variance_rows,
         count(case when status = 'matched' then 1 end) as matched_rows,
-        count(
-            case
-                when status in (
-                        'needs_review', 'missing_billing', 'missing_usage', 'no_contract',
-                        'unpriced_meter', 'currency_mismatch'
-                    ) then 1
-            end
-        ) as exception_rows
+        count(case when statuses.is_exception then 1 end) as exception_rows
     from variance
+    left join statuses on variance.status = statuses.status
     where expected_amount <> 0 or billed_amount <> 0 or metered_quantity <> 0
     group by period_start
 ),
