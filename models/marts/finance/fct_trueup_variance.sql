@@ -222,8 +222,8 @@ status_rules as (
                 then measured.expected_amount <> 0 and measured.billed_line_count = 0
             when 'missing_usage'
                 then measured.billed_amount <> 0
-                and measured.expected_amount = 0
-                and measured.metered_quantity = 0
+                    and measured.expected_amount = 0
+                    and measured.metered_quantity = 0
             when 'matched' then abs(measured.amount_variance) <= measured.tolerance
             when 'auto_adjust' then abs(measured.amount_variance) <= measured.auto_adjust_limit
             when 'needs_review' then true
