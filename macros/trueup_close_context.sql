@@ -5,9 +5,16 @@
       or books against stale tables);
     - never a replay: a build whose as_of is earlier than the latest close or ledger entry
       closes and books nothing (it may still show what was known then).
+    `books` names the books the caller can see, as [relation, timestamp column] pairs: its own
+    earlier state (`this`) and the books it ref()s, never a relation looked up by name, so that
+    every link is in dbt's lineage. The freezing model passes its own closes; the ledger its
+    own entries and the closes it books against; the models and tests after the ledger both.
+    (An allowed build closes every reported period whose watermark passed, so a booking after
+    the latest close leaves nothing a replay could close: the closes' own latest close is
+    enough for them.)
     Returns {'allowed': bool, 'why': text}. `announce` logs the decision (once per build is
     enough: the freezing model announces it). -#}
-{% macro trueup_close_context(announce=false) -%}
+{% macro trueup_close_context(books, announce=false) -%}
     {%- if not execute -%}
         {{ return({'allowed': false, 'why': 'parsing'}) }}
     {%- endif -%}
@@ -19,31 +26,42 @@
     {%- elif not trueup_selects_tests() -%}
         {%- set why = "no data test is part of this build (e.g. --exclude-resource-type test): "
             ~ "no period is closed and nothing is booked" -%}
-    {%- elif 'model.trueup.fct_trueup_variance' not in selected_resources -%}
+    {%- elif 'model.' ~ project_name ~ '.fct_trueup_variance' not in selected_resources -%}
         {%- set why = "fct_trueup_variance is not part of this run (partial selection): "
             ~ "no period is closed and nothing is booked" -%}
     {%- else -%}
-        {%- set latest = [] -%}
-        {%- for name, column in [('fct_period_closes', 'closed_at'),
-                                 ('fct_adjustment_ledger', 'booked_at')] -%}
-            {%- set relation = adapter.get_relation(
-                database=target.database, schema='finance', identifier=name) -%}
-            {%- if relation is not none -%}
-                {%- set value = run_query(
-                    "select strftime(max(" ~ column ~ "), '%Y-%m-%d %H:%M:%S.%f') from " ~ relation
-                ).rows[0][0] -%}
-                {%- if value is not none -%}
-                    {%- do latest.append(value) -%}
-                {%- endif -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if latest and as_of < (latest | max) -%}
+        {%- set latest = trueup_books_latest(books) -%}
+        {%- if latest is not none and as_of < latest -%}
             {%- set why = "replay: as_of " ~ as_of ~ " is earlier than the latest close or ledger "
-                ~ "entry (" ~ (latest | max) ~ "): no period is closed and nothing is booked" -%}
+                ~ "entry (" ~ latest ~ "): no period is closed and nothing is booked" -%}
         {%- endif -%}
     {%- endif -%}
     {%- if why is not none and announce -%}
         {{ log("trueup: " ~ why, info=true) }}
     {%- endif -%}
     {{ return({'allowed': why is none, 'why': why}) }}
+{%- endmacro %}
+
+{#- The latest timestamp in the books `books` ([relation, column] pairs, relations that do not
+    exist yet skipped) as 'YYYY-MM-DD HH:MM:SS.ffffff' (the format of trueup_as_of()), or none
+    when they hold nothing. Runs at execute time only. -#}
+{% macro trueup_books_latest(books) -%}
+    {%- set latest = [] -%}
+    {%- for relation, column in books -%}
+        {%- set built = adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier
+        ) -%}
+        {%- if built is not none -%}
+            {%- set value = run_query(
+                "select max(" ~ adapter.quote(column) ~ ") from " ~ built
+            ).rows[0][0] -%}
+            {%- if value is not none -%}
+                {%- do latest.append(
+                    value.strftime('%Y-%m-%d %H:%M:%S.%f') if value.strftime is defined
+                    else value | string
+                ) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(latest | max if latest else none) }}
 {%- endmacro %}

@@ -4,12 +4,19 @@
     may book: a replay (an earlier as_of) shows what was known then, which the ledger, booked
     later, does not follow.
 -#}
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
 with
 
 variance as (
     select * from {{ ref('fct_trueup_variance') }}
+),
+
+bookable_statuses as (
+    select status from {{ ref('int_variance_statuses') }}
+    where is_bookable
 ),
 
 closed_periods as (
@@ -35,12 +42,12 @@ select
     variance.tolerance
 from variance
 inner join closed_periods on variance.period_start = closed_periods.period_start
+inner join bookable_statuses on variance.status = bookable_statuses.status
 left join booked
     on variance.period_start = booked.period_start
     and variance.tenant_id = booked.tenant_id
     and variance.meter = booked.meter
-where variance.status not in ('no_contract', 'unpriced_meter', 'currency_mismatch')
-    and abs(
+where abs(
         cast(variance.expected_amount - variance.billed_amount as decimal(38, 15))
         - coalesce(booked.booked_amount, 0)
     ) > variance.tolerance

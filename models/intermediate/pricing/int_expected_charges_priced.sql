@@ -20,7 +20,7 @@ tiers as (
 ),
 
 usage_days as (
-    select * from {{ ref('fct_usage_daily') }}
+    select * from {{ ref('int_usage_daily_metered') }}
 ),
 
 meters as (

@@ -5,7 +5,7 @@
 with
 
 usage_days as (
-    select * from {{ ref('fct_usage_daily') }}
+    select * from {{ ref('int_usage_daily_metered') }}
 ),
 
 billing_lines as (

@@ -4,7 +4,8 @@
     more than the key's tolerance; the entry is that difference. Entries are hash-chained
     (SHA-256 over the previous entry's hash and the entry's fields) in entry_id order, so any
     edit, insertion or deletion is detectable; never rewritten, not even by --full-refresh.
-    Keys with status no_contract, unpriced_meter or currency_mismatch are not booked. -#}
+    Keys whose status is not bookable (seed variance_statuses: the contract cannot price them)
+    are not booked. -#}
 {{
     config(
         materialized='incremental',
@@ -14,7 +15,9 @@
     )
 }}
 
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[this, 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
 with
 
@@ -27,7 +30,11 @@ frozen as (
 ),
 
 tolerances as (
-    select * from {{ ref('reconciliation_tolerances') }}
+    select * from {{ ref('int_tolerances_effective') }}
+),
+
+statuses as (
+    select * from {{ ref('int_variance_statuses') }}
 ),
 
 default_tolerance as (
@@ -118,6 +125,7 @@ candidates as (
         coalesce(current_keys.tenant_id, booked.tenant_id) as tenant_id,
         coalesce(current_keys.meter, booked.meter) as meter,
         current_keys.status,
+        statuses.is_bookable,
         coalesce(current_keys.currency, last_entries.currency) as currency,
         coalesce(current_keys.outstanding, 0) as outstanding,
         coalesce(booked.booked_amount, 0) as booked_amount,
@@ -155,6 +163,7 @@ candidates as (
         on coalesce(current_keys.period_start, booked.period_start) = frozen.period_start
         and coalesce(current_keys.tenant_id, booked.tenant_id) = frozen.tenant_id
         and coalesce(current_keys.meter, booked.meter) = frozen.meter
+    left join statuses on current_keys.status = statuses.status
     left join tolerances as meter_tolerance
         on coalesce(current_keys.meter, booked.meter) = meter_tolerance.meter
     cross join default_tolerance
@@ -190,7 +199,7 @@ entries as (
         expected_amount,
         contract_fingerprint
     from candidates
-    where (is_vanished or status not in ('no_contract', 'unpriced_meter', 'currency_mismatch'))
+    where (is_vanished or is_bookable)
         and abs(outstanding - booked_amount) > tolerance
         and {{ 'true' if close.allowed else 'false' }}
 ),

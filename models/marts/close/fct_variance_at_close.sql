@@ -11,7 +11,7 @@
     )
 }}
 
-{%- set close = trueup_close_context(announce=true) %}
+{%- set close = trueup_close_context([[this, 'closed_at']], announce=true) %}
 
 -- Closing waits for the data tests of every model the books rely on: in `dbt build` a failing
 -- test of any of them (or of a model upstream of them) skips this model and so every close and
@@ -20,6 +20,7 @@
 -- depends_on: {{ ref('int_usage_files_loaded') }}
 -- depends_on: {{ ref('usage_quarantine') }}
 -- depends_on: {{ ref('usage_duplicates') }}
+-- depends_on: {{ ref('fct_billed_charges') }}
 -- depends_on: {{ ref('billing_tieout') }}
 -- depends_on: {{ ref('billing_unmapped_lines') }}
 -- depends_on: {{ ref('metricflow_time_spine') }}

@@ -15,31 +15,23 @@ expected_lines as (
 ),
 
 billed as (
-    select * from {{ ref('fct_billed_charges') }}
+    select * from {{ ref('int_billed_usage_keys') }}
 ),
 
-billing_lines as (
-    select * from {{ ref('int_billing_lines_mapped') }}
+usage_periods as (
+    select * from {{ ref('int_usage_periods_metered') }}
 ),
 
-unpriced as (
-    select * from {{ ref('int_usage_unpriced') }}
-),
-
-usage_days as (
-    select * from {{ ref('fct_usage_daily') }}
-),
-
-segments as (
-    select * from {{ ref('int_contract_segments_split') }}
-),
-
-rates as (
-    select * from {{ ref('stg_reference__contract_rates') }}
+contract_rate_cards as (
+    select * from {{ ref('int_contract_rate_cards') }}
 ),
 
 tolerances as (
-    select * from {{ ref('reconciliation_tolerances') }}
+    select * from {{ ref('int_tolerances_effective') }}
+),
+
+statuses as (
+    select * from {{ ref('int_variance_statuses') }}
 ),
 
 default_tolerance as (
@@ -53,19 +45,13 @@ default_tolerance as (
 
 rate_digests as (
     -- what a version's rate card says for a meter, as text
-    select
+    select distinct
         contract_id,
         contract_version,
         meter,
-        {{ dbt.listagg(
-            "concat_ws('/', pricing_model, cast(tier as varchar), cast(up_to as varchar),"
-            ~ " cast(unit_price as varchar), cast(flat_fee as varchar),"
-            ~ " cast(package_size as varchar), cast(free_quantity as varchar))",
-            "';'",
-            'order by tier'
-        ) }} as rate_card
-    from rates
-    group by contract_id, contract_version, meter
+        rate_card
+    from contract_rate_cards
+    where meter is not null
 ),
 
 expected as (
@@ -92,47 +78,23 @@ expected as (
     group by expected_lines.period_start, expected_lines.tenant_id, expected_lines.meter
 ),
 
-metered as (
-    select
-        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as period_start,
-        tenant_id,
-        meter,
-        {{ trueup_meter_quantity('aggregation', 'quantity') }} as metered_quantity
-    from usage_days
-    group by cast({{ dbt.date_trunc('month', 'usage_date') }} as date), tenant_id, meter
-),
-
-unpriced_keys as (
-    select
-        period_start,
-        tenant_id,
-        meter,
-        max(case when unpriced_status = 'no_contract' then 1 else 0 end) = 1 as has_no_contract,
-        max(case when unpriced_status = 'unpriced_meter' then 1 else 0 end) = 1
-            as has_unpriced_meter
-    from unpriced
-    group by period_start, tenant_id, meter
-),
-
 tenant_contracts as (
     -- what the tenant's versions in force in the period say: currency and rate-card meters
     select
-        segments.period_start,
-        segments.tenant_id,
-        max(segments.currency) as currency
-    from segments
-    group by segments.period_start, segments.tenant_id
+        period_start,
+        tenant_id,
+        max(currency) as currency
+    from contract_rate_cards
+    group by period_start, tenant_id
 ),
 
 rate_card_meters as (
     select distinct
-        segments.period_start,
-        segments.tenant_id,
-        rates.meter
-    from segments
-    inner join rates
-        on segments.contract_id = rates.contract_id
-        and segments.contract_version = rates.contract_version
+        period_start,
+        tenant_id,
+        meter
+    from contract_rate_cards
+    where meter is not null
 ),
 
 keys as (
@@ -152,7 +114,8 @@ keys as (
         period_start,
         tenant_id,
         meter
-    from unpriced_keys
+    from usage_periods
+    where is_unpriced
 ),
 
 joined as (
@@ -160,24 +123,26 @@ joined as (
         keys.period_start,
         keys.tenant_id,
         keys.meter,
-        coalesce(metered.metered_quantity, 0) as metered_quantity,
+        coalesce(usage_periods.metered_quantity, 0) as metered_quantity,
         coalesce(billed.billed_quantity, 0) as billed_quantity,
         coalesce(expected.expected_amount, 0) as expected_amount,
         coalesce(billed.billed_amount, 0) as billed_amount,
         coalesce(expected.currency, tenant_contracts.currency, billed.currency) as currency,
         expected.contract_fingerprint,
         coalesce(billed.line_count, 0) as billed_line_count,
+        coalesce(billed.line_currency_count, 0) as line_currency_count,
+        billed.line_currency,
         -- a billed-only key (nothing expected, no unpriced usage) gets the same statuses
-        coalesce(unpriced_keys.has_no_contract, false)
+        coalesce(usage_periods.has_no_contract, false)
         or (
             expected.meter is null
-            and unpriced_keys.meter is null
+            and not coalesce(usage_periods.is_unpriced, false)
             and tenant_contracts.tenant_id is null
         ) as is_no_contract,
-        coalesce(unpriced_keys.has_unpriced_meter, false)
+        coalesce(usage_periods.has_unpriced_meter, false)
         or (
             expected.meter is null
-            and unpriced_keys.meter is null
+            and not coalesce(usage_periods.is_unpriced, false)
             and tenant_contracts.tenant_id is not null
             and rate_card_meters.meter is null
             and keys.meter <> 'commitment_true_up'
@@ -196,14 +161,10 @@ joined as (
         on keys.period_start = billed.period_start
         and keys.tenant_id = billed.tenant_id
         and keys.meter = billed.meter
-    left join metered
-        on keys.period_start = metered.period_start
-        and keys.tenant_id = metered.tenant_id
-        and keys.meter = metered.meter
-    left join unpriced_keys
-        on keys.period_start = unpriced_keys.period_start
-        and keys.tenant_id = unpriced_keys.tenant_id
-        and keys.meter = unpriced_keys.meter
+    left join usage_periods
+        on keys.period_start = usage_periods.period_start
+        and keys.tenant_id = usage_periods.tenant_id
+        and keys.meter = usage_periods.meter
     left join tenant_contracts
         on keys.period_start = tenant_contracts.period_start
         and keys.tenant_id = tenant_contracts.tenant_id
@@ -215,39 +176,14 @@ joined as (
     cross join default_tolerance
 ),
 
-line_currencies as (
-    select distinct
-        period_start,
-        tenant_id,
-        meter,
-        currency
-    from billing_lines
-    where bucket = 'reconciled_usage'
-),
-
-currency_mismatches as (
-    -- keys with a billed line in another currency than the contract's
-    select distinct
-        joined.period_start,
-        joined.tenant_id,
-        joined.meter
-    from joined
-    inner join line_currencies
-        on joined.period_start = line_currencies.period_start
-        and joined.tenant_id = line_currencies.tenant_id
-        and joined.meter = line_currencies.meter
-    where line_currencies.currency is distinct from joined.currency
-),
-
 currency_checked as (
     select
-        joined.*,
-        currency_mismatches.meter is not null as is_currency_mismatch
+        *,
+        -- a billed line in another currency than the contract's (an empty one included)
+        line_currency_count > 1
+        or (line_currency_count = 1 and {{ trueup_is_different('line_currency', 'currency') }})
+            as is_currency_mismatch
     from joined
-    left join currency_mismatches
-        on joined.period_start = currency_mismatches.period_start
-        and joined.tenant_id = currency_mismatches.tenant_id
-        and joined.meter = currency_mismatches.meter
 ),
 
 measured as (
@@ -265,37 +201,76 @@ measured as (
     from currency_checked
 ),
 
-final as (
+status_rules as (
+    -- every status whose rule applies to the key; the first in the seed's precedence wins
+    select
+        measured.period_start,
+        measured.tenant_id,
+        measured.meter,
+        statuses.status,
+        row_number() over (
+            partition by measured.period_start, measured.tenant_id, measured.meter
+            order by statuses.precedence
+        ) as rule_rank
+    from measured
+    inner join statuses
+        on case statuses.status
+            when 'no_contract' then measured.is_no_contract
+            when 'unpriced_meter' then measured.is_unpriced_meter
+            when 'currency_mismatch' then measured.is_currency_mismatch
+            when 'missing_billing'
+                then measured.expected_amount <> 0 and measured.billed_line_count = 0
+            when 'missing_usage'
+                then measured.billed_amount <> 0
+                    and measured.expected_amount = 0
+                    and measured.metered_quantity = 0
+            when 'matched' then abs(measured.amount_variance) <= measured.tolerance
+            when 'auto_adjust' then abs(measured.amount_variance) <= measured.auto_adjust_limit
+            when 'needs_review' then true
+            else {{ trueup_raise_error(
+                "'trueup: the variance status ' || statuses.status"
+                ~ " || ' (seed variance_statuses) has no rule in fct_trueup_variance'"
+            ) }} is not null
+        end
+),
+
+key_statuses as (
     select
         period_start,
         tenant_id,
         meter,
-        cast(metered_quantity as decimal(38, 9)) as metered_quantity,
-        cast(billed_quantity as decimal(38, 15)) as billed_quantity,
-        quantity_variance,
-        cast(expected_amount as decimal(38, 2)) as expected_amount,
-        cast(billed_amount as decimal(38, 15)) as billed_amount,
-        amount_variance,
-        {{ trueup_percentage('amount_variance', 'expected_amount') }} as variance_pct,
-        currency,
-        cast(tolerance as decimal(38, 9)) as tolerance,
-        cast(auto_adjust_limit as decimal(38, 2)) as auto_adjust_limit,
-        case
-            when is_no_contract then 'no_contract'
-            when is_unpriced_meter then 'unpriced_meter'
-            when is_currency_mismatch then 'currency_mismatch'
-            when expected_amount <> 0 and billed_line_count = 0 then 'missing_billing'
-            when billed_amount <> 0 and expected_amount = 0 and metered_quantity = 0
-                then 'missing_usage'
-            when abs(amount_variance) <= tolerance then 'matched'
-            when abs(amount_variance) <= auto_adjust_limit then 'auto_adjust'
-            else 'needs_review'
-        end as status,
-        billed_line_count,
-        contract_fingerprint,
+        status
+    from status_rules
+    where rule_rank = 1
+),
+
+final as (
+    select
+        measured.period_start,
+        measured.tenant_id,
+        measured.meter,
+        cast(measured.metered_quantity as decimal(38, 9)) as metered_quantity,
+        cast(measured.billed_quantity as decimal(38, 15)) as billed_quantity,
+        measured.quantity_variance,
+        cast(measured.expected_amount as decimal(38, 2)) as expected_amount,
+        cast(measured.billed_amount as decimal(38, 15)) as billed_amount,
+        measured.amount_variance,
+        {{ trueup_percentage('measured.amount_variance', 'measured.expected_amount') }}
+            as variance_pct,
+        measured.currency,
+        cast(measured.tolerance as decimal(38, 9)) as tolerance,
+        cast(measured.auto_adjust_limit as decimal(38, 2)) as auto_adjust_limit,
+        key_statuses.status,
+        measured.billed_line_count,
+        measured.contract_fingerprint,
         -- a period is closed by the first build whose as_of reaches its watermark
-        {{ trueup_period_watermark('period_start') }} <= {{ trueup_as_of_sql() }} as is_closed
+        {{ trueup_period_watermark('measured.period_start') }} <= {{ trueup_as_of_sql() }}
+            as is_closed
     from measured
+    left join key_statuses
+        on measured.period_start = key_statuses.period_start
+        and measured.tenant_id = key_statuses.tenant_id
+        and measured.meter = key_statuses.meter
 )
 
 select * from final

@@ -1,34 +1,30 @@
 {#-
     Metered usage per tenant × meter × UTC day of event_at, as visible at as_of.
-    A view over the incrementally kept daily rollup: a build does not rewrite the whole
-    history of days, so its cost follows the new data.
+    A view over int_usage_daily_metered (the incrementally kept daily rollup with the meter's
+    unit and aggregation): a build does not rewrite the whole history of days, so its cost
+    follows the new data.
 -#}
 {{ config(materialized='view') }}
 
 with
 
-rolled_up as (
-    select * from {{ ref('int_usage_daily_rolled_up') }}
-),
-
-meters as (
-    select * from {{ ref('meters') }}
+usage_days as (
+    select * from {{ ref('int_usage_daily_metered') }}
 ),
 
 final as (
     select
-        rolled_up.tenant_id,
-        rolled_up.meter,
-        rolled_up.usage_date,
-        meters.unit,
-        meters.aggregation,
-        rolled_up.quantity,
-        rolled_up.event_count,
-        rolled_up.duplicate_count,
-        rolled_up.late_event_count,
-        rolled_up.clock_skew_corrected_count
-    from rolled_up
-    inner join meters on rolled_up.meter = meters.meter
+        tenant_id,
+        meter,
+        usage_date,
+        unit,
+        aggregation,
+        quantity,
+        event_count,
+        duplicate_count,
+        late_event_count,
+        clock_skew_corrected_count
+    from usage_days
 )
 
 select * from final

@@ -10,11 +10,12 @@
     )
 }}
 
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
--- the row of a build is written after that build's closes and ledger entries: part of the
--- close process, so `dbt build` runs it (and its tests) after them
--- depends_on: {{ ref('fct_variance_at_close') }}
+-- the row of a build is written after that build's closes and ledger entries (the books the
+-- close context above refs): part of the close process, so `dbt build` runs it after them
 
 with
 

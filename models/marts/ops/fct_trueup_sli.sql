@@ -35,22 +35,23 @@ quarantine as (
     select * from {{ ref('usage_quarantine') }}
 ),
 
+statuses as (
+    select * from {{ ref('int_variance_statuses') }}
+),
+
 variance_rows as (
     select
-        period_start,
+        variance.period_start,
         count(*) as variance_rows,
-        count(case when status = 'matched' then 1 end) as matched_rows,
-        count(
-            case
-                when status in (
-                        'needs_review', 'missing_billing', 'missing_usage', 'no_contract',
-                        'unpriced_meter', 'currency_mismatch'
-                    ) then 1
-            end
-        ) as exception_rows
+        count(case when variance.status = 'matched' then 1 end) as matched_rows,
+        count(case when statuses.is_exception then 1 end) as exception_rows
     from variance
-    where expected_amount <> 0 or billed_amount <> 0 or metered_quantity <> 0
-    group by period_start
+    left join statuses on variance.status = statuses.status
+    where
+        variance.expected_amount <> 0
+        or variance.billed_amount <> 0
+        or variance.metered_quantity <> 0
+    group by variance.period_start
 ),
 
 post_close as (

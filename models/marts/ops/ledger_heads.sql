@@ -10,7 +10,9 @@
     )
 }}
 
-{%- set close = trueup_close_context() %}
+{%- set close = trueup_close_context(
+    [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
+) %}
 
 with
 

@@ -1,0 +1,66 @@
+"""The project's written-once vocabularies, read from the seeds that define them.
+
+The variance statuses (seed ``variance_statuses``: status, precedence, is_exception,
+is_bookable, description) are what fct_trueup_variance assigns, the ledger books and the SLIs
+count; Python that needs them (the billing truth, tests) reads them here instead of repeating
+the list.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from trueup_tools import PROJECT_DIR
+
+STATUS_SEED = PROJECT_DIR / "seeds" / "variance_statuses.csv"
+_BOOLEANS = {"true": True, "false": False}
+
+
+@dataclass(frozen=True)
+class VarianceStatus:
+    """One row of the variance_statuses seed."""
+
+    status: str
+    precedence: int
+    is_exception: bool
+    is_bookable: bool
+    description: str
+
+
+def _boolean(path: Path, line: int, column: str, text: str) -> bool:
+    try:
+        return _BOOLEANS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{path}:{line}: {column} {text!r} is neither true nor false") from None
+
+
+@cache
+def variance_statuses(path: Path = STATUS_SEED) -> tuple[VarianceStatus, ...]:
+    """The variance statuses in precedence order (the first whose rule applies wins)."""
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                precedence = int(row["precedence"])
+            except ValueError:
+                raise ValueError(
+                    f"{path}:{line}: precedence {row['precedence']!r} is not an integer"
+                ) from None
+            rows.append(
+                VarianceStatus(
+                    status=row["status"].strip(),
+                    precedence=precedence,
+                    is_exception=_boolean(path, line, "is_exception", row["is_exception"]),
+                    is_bookable=_boolean(path, line, "is_bookable", row["is_bookable"]),
+                    description=row["description"].strip(),
+                )
+            )
+    return tuple(sorted(rows, key=lambda status: status.precedence))
+
+
+def status_names(path: Path = STATUS_SEED) -> tuple[str, ...]:
+    """The variance status names in precedence order."""
+    return tuple(status.status for status in variance_statuses(path))
