@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,53 @@ def built(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def fresh_warehouse(tmp_path: Path, dataset: Dataset) -> Warehouse:
     """An empty warehouse over the default data set, for tests that build themselves."""
     return Warehouse(tmp_path / "w.duckdb", dataset.landing)
+
+
+# --------------------------------------------------------------------------- the README walk
+
+WALK_WAIT_SECONDS = 3600
+"""How long a worker waits for the README walk another worker is running."""
+
+
+@pytest.fixture(scope="session")
+def readme_walk(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README walk (test_readme_walk.run_walk), run ONCE per test run: its `./run.sh` is
+    the real-clock demo that test_demo.py checks, and its later commands are the README's
+    everyday sequence. Under pytest-xdist the first worker that asks runs it in the run's
+    shared temporary folder (an atomic mkdir is the lock) and writes what each command did to
+    readme-walk.json; a worker that asks later waits for that file."""
+    import test_readme_walk  # a test module: imported only when asked
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if WORKER != "main" else base
+    record = shared / "readme-walk.json"
+    try:
+        (shared / "readme-walk.lock").mkdir()
+    except FileExistsError:  # another worker runs it: wait for its record
+        waited = 0.0
+        while not record.exists():
+            if waited > WALK_WAIT_SECONDS:
+                pytest.fail(f"the README walk of another worker wrote no {record} in time")
+            time.sleep(2)
+            waited += 2
+    else:
+        try:
+            walk = test_readme_walk.run_walk(shared / "readme-walk")
+        except BaseException as error:  # the waiting worker must not wait for ever
+            walk = {"failed": f"{type(error).__name__}: {error}"}
+            _write_atomically(record, walk)
+            raise
+        _write_atomically(record, walk)
+    walk = json.loads(record.read_text())
+    if "failed" in walk:
+        pytest.fail(f"the README walk failed on another worker: {walk['failed']}")
+    return walk
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(value))
+    partial.replace(path)
 
 
 # --------------------------------------------------------------------------- scheduling
