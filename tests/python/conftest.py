@@ -273,6 +273,11 @@ MODULE_COST = {
     "test_usage_e2e.py": 500,
     "test_hostile_tooling.py": 414,
     "test_close_e2e.py": 250,
+    # the README walk (its ./run.sh is also test_demo's real-clock demo, run once per test run:
+    # `readme_walk`) and test_demo (the 2031 demo, then it reads the walk's): on two workers
+    # they start early and overlap; before, unlisted, they started last and ran alone at the end
+    "test_readme_walk.py": 200,
+    "test_demo.py": 180,
     "test_quality_checkpoint.py": 150,
     "test_hostile_values.py": 150,
     "test_usage_checks.py": 120,
