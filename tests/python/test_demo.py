@@ -95,13 +95,16 @@ def _environment(clock: datetime | None, root: Path, project: Path = PROJECT_DIR
     return env
 
 
-def run_demo(clock: datetime | None, root: Path) -> subprocess.CompletedProcess:
-    """`trueup demo` with its default options (those of ./run.sh) in a copy of the project."""
+def run_demo(
+    clock: datetime | None, root: Path, options: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """`trueup demo` in a copy of the project, with its default options (those of ./run.sh)
+    unless `options`."""
     root.mkdir(parents=True, exist_ok=True)
     project = copy_project(root)
     command = [sys.executable, "-m", "trueup_tools.cli", "demo", "--out", str(project / "data")]
     return subprocess.run(
-        command,
+        [*command, *options],
         env=_environment(clock, root, project),
         cwd=project,
         capture_output=True,
@@ -237,7 +240,7 @@ def test_demo_figures_do_not_depend_on_the_wall_clock(demos: dict[str, tuple]) -
 
 
 def test_demo_refuses_a_wall_clock_before_the_sample(tmp_path: Path) -> None:
-    result = run_demo(BEFORE, tmp_path)
+    result = run_demo(BEFORE, tmp_path, ("--events", "1500"))  # refused whatever the size
     assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
     assert "the wall clock (2026-01-15" in result.stderr
     assert "earlier than the sample's ingestion times" in result.stderr
