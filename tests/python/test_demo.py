@@ -13,13 +13,13 @@ Each demo runs in its own copy of the project (the sample under the copy's data/
 writes it): the demo's last build reads the amended rate card from <out>/reference through
 TRUEUP_SEED_PATH, which dbt reads relative to the project directory.
 
-The real-clock demo is the README walk's `./run.sh` (conftest.py's `readme_walk`, run once per
-test run: the same command with the same default options, in a fresh copy of the project); the
-2031 one runs here with the same options, so the two tell the same story. libfaketime's
-"forced monotonic fix" is turned off (FAKETIME_FORCE_MONOTONIC_FIX=0): with it, on this glibc,
-every timed wait on a monotonic condition variable (CPython's GIL hand-over among dbt's and
-DuckDB's threads) returns at once, and a demo took several times as long as at the real
-clock; the monotonic clock is not faked, so the waits need no fix."""
+The real-clock demo is the README walk's `./run.sh` (conftest.py's `readme_walk_demo`: the
+walk runs once per test run; the same command with the same default options, in a fresh copy
+of the project); the 2031 one runs here with the same options, so the two tell the same story.
+libfaketime's "forced monotonic fix" is turned off (FAKETIME_FORCE_MONOTONIC_FIX=0): with it
+(the default on glibc >= 2.30) the timed waits on monotonic condition variables, which
+CPython's GIL hand-over among dbt's threads uses, spin (a futex storm; threads contending for
+the GIL ran 4-7 times slower); the monotonic clock is not faked, so they need no fix."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def demos(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
     root = tmp_path_factory.mktemp("demo")
     runs = {"far_after": (run_demo(FAR_AFTER, root / "far_after"), root / "far_after")}
     # asked for after the 2031 demo: the walk may meanwhile run on the other worker
-    runs["real_clock"] = _walk_demo(request.getfixturevalue("readme_walk"))
+    runs["real_clock"] = _walk_demo(request.getfixturevalue("readme_walk_demo"))
     for result, _ in runs.values():
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return runs

@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,14 +133,15 @@ def _stamp_problem() -> str | None:
     return None
 
 
-def run_walk(root: Path) -> dict[str, Any]:
+def run_walk(root: Path, on_demo: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Walk the README in a fresh copy of the project under root: every line of the walked
     blocks in order, each in bash after the block's earlier `source`/`export`/`cd` lines, up
     to the first that fails. Right after `./run.sh` (the demo at the real clock), its project
     with data/ is copied to root/demo (the walk's later commands rebuild that warehouse and
     regenerate data/): test_demo.py reads that copy as its real-clock demo (conftest.py's
-    `readme_walk` fixture runs this once per test run). Returns what each line did; the
-    assertions are the tests'."""
+    `readme_walk` fixture runs this once per test run), and `on_demo` is called with the record
+    so far (the same form as the one returned). Returns what each line did; the assertions are
+    the tests'."""
     problem = _stamp_problem()
     if problem is not None:
         pytest.fail(problem)
@@ -177,6 +179,8 @@ def run_walk(root: Path) -> dict[str, Any]:
                 state.append(line)
             elif line.split("#")[0].strip() == "./run.sh" and demo is None:
                 demo = str(_keep_demo(copy, root / "demo"))
+                if on_demo is not None:
+                    on_demo({"copy": str(copy), "demo": demo, "steps": list(steps)})
     return {"copy": str(copy), "demo": demo, "steps": steps}
 
 
