@@ -187,7 +187,8 @@ def run_walk(root: Path, on_demo: Callable[[dict[str, Any]], None] | None = None
 def _keep_demo(copy: Path, demo: Path) -> Path:
     """A copy of the walk's project right after `./run.sh`, laid out as test_demo.py's demos
     are: demo/project (with data/), demo/warehouse.duckdb (the demo's warehouse)."""
-    shutil.copytree(copy, demo / "project", ignore=shutil.ignore_patterns(".venv"), symlinks=True)
+    ignore = shutil.ignore_patterns(".venv", "target", "logs")  # dbt's: not the demo's
+    shutil.copytree(copy, demo / "project", ignore=ignore, symlinks=True)
     shutil.copy2(copy / "data" / "warehouse" / "trueup.duckdb", demo / "warehouse.duckdb")
     return demo
 
