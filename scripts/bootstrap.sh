@@ -34,9 +34,7 @@ installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$want" ]; }
 if ! installed "$stamp" && ! { [ -z "$TRUEUP_EXTRA" ] && installed "$TRUEUP_VENV/.trueup-installed-dev"; }; then
     echo "Installing pinned dependencies${TRUEUP_EXTRA:+ ($TRUEUP_EXTRA)}"
     target="$TRUEUP_ROOT${TRUEUP_EXTRA:+[$TRUEUP_EXTRA]}"
-    # --no-compile: no bytecode for every file of every package at install (a good part of a
-    # fresh install's time); Python compiles what it imports, once, on first use
-    "$TRUEUP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile \
+    "$TRUEUP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
         -c "$TRUEUP_ROOT/constraints.txt" -e "$target"
     echo "$want" > "$stamp"
 fi
