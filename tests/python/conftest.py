@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +212,73 @@ def fresh_warehouse(tmp_path: Path, dataset: Dataset) -> Warehouse:
     return Warehouse(tmp_path / "w.duckdb", dataset.landing)
 
 
+# --------------------------------------------------------------------------- the README walk
+
+WALK_WAIT_SECONDS = 3600
+"""How long a worker waits for the README walk another worker is running."""
+
+
+@pytest.fixture(scope="session")
+def readme_walk(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README walk (test_readme_walk.run_walk), run ONCE per test run: its `./run.sh` is
+    the real-clock demo that test_demo.py checks, and its later commands are the README's
+    everyday sequence. Under pytest-xdist the first worker that asks (for this or for
+    `readme_walk_demo`) runs it in the run's shared temporary folder (an atomic mkdir is the
+    lock) and writes what each command did to readme-walk.json; a worker that asks later
+    waits for that file."""
+    return _readme_walk(tmp_path_factory, WALK_RECORD)
+
+
+@pytest.fixture(scope="session")
+def readme_walk_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README walk up to its `./run.sh` (test_demo.py's real-clock demo): the same record
+    as `readme_walk`'s, written as soon as the demo has run and its project was kept, so a
+    worker that waits for it does not wait for the rest of the walk."""
+    return _readme_walk(tmp_path_factory, WALK_DEMO_RECORD)
+
+
+WALK_RECORD = "readme-walk.json"
+WALK_DEMO_RECORD = "readme-walk-demo.json"
+
+
+def _readme_walk(factory: pytest.TempPathFactory, wanted: str) -> dict[str, Any]:
+    import test_readme_walk  # a test module: imported only when asked
+
+    base = factory.getbasetemp()
+    shared = base.parent if WORKER != "main" else base
+    record = shared / WALK_RECORD
+    try:
+        (shared / "readme-walk.lock").mkdir()
+    except FileExistsError:  # another worker runs it (or this one ran it): wait for its record
+        waited = 0.0
+        while not (shared / wanted).exists() and not record.exists():
+            if waited > WALK_WAIT_SECONDS:
+                pytest.fail(f"the README walk of another worker wrote no {wanted} in time")
+            time.sleep(2)
+            waited += 2
+    else:
+        try:
+            walk = test_readme_walk.run_walk(
+                shared / "readme-walk",
+                on_demo=lambda demo: _write_atomically(shared / WALK_DEMO_RECORD, demo),
+            )
+        except BaseException as error:  # a waiting worker must not wait for ever
+            _write_atomically(record, {"failed": f"{type(error).__name__}: {error}"})
+            raise
+        _write_atomically(record, walk)
+    path = shared / wanted if (shared / wanted).exists() else record
+    walk = json.loads(path.read_text())
+    if "failed" in walk:
+        pytest.fail(f"the README walk failed on another worker: {walk['failed']}")
+    return walk
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(value))
+    partial.replace(path)
+
+
 # --------------------------------------------------------------------------- scheduling
 
 # What each module cost in the old suite (seconds, a profiling run on a loaded machine, whole
@@ -225,6 +293,11 @@ MODULE_COST = {
     "test_usage_e2e.py": 500,
     "test_hostile_tooling.py": 414,
     "test_close_e2e.py": 250,
+    # the README walk (its ./run.sh is also test_demo's real-clock demo, run once per test run:
+    # `readme_walk`) and test_demo (the 2031 demo, then it reads the walk's): on two workers
+    # they start early and overlap; before, unlisted, they started last and ran alone at the end
+    "test_readme_walk.py": 200,
+    "test_demo.py": 180,
     "test_quality_checkpoint.py": 150,
     "test_hostile_values.py": 150,
     "test_usage_checks.py": 120,

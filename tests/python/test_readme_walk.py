@@ -10,6 +10,11 @@ TRUEUP_VENV names it, which scripts/bootstrap.sh honours), with `PYTHONPATH=<cop
 that the copy's code runs. bootstrap.sh must then find the venv's pins current (its dev stamp,
 written by ./test.sh): otherwise it would reinstall this venv from the temporary copy, so the
 test stops first and says so.
+
+The walk runs once per test run (conftest.py's `readme_walk` fixture calls `run_walk`; under
+pytest-xdist the first worker that asks runs it and the other reads its record): its `./run.sh`
+is also the real-clock demo of test_demo.py, which reads a copy of the project taken right after
+it. The test here asserts, line by line, what each command did.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,21 +120,39 @@ def test_readme_blocks_are_marked() -> None:
     assert all(blocks[name] for name in WALKED)
 
 
-def test_readme_commands_work_in_order(tmp_path: Path) -> None:
+def _stamp_problem() -> str | None:
+    """Why the walk must not run in this venv (None: it may): bootstrap.sh would otherwise
+    reinstall this venv from a temporary copy."""
     venv_stamp = Path(sys.prefix) / ".trueup-installed-dev"
     if not venv_stamp.exists() or venv_stamp.read_text().strip() != _stamp(PROJECT_DIR):
-        pytest.fail(
+        return (
             f"The venv {sys.prefix} was not installed from this project's pins (no current "
             f"{venv_stamp.name}): run ./test.sh (or TRUEUP_EXTRA=dev source scripts/bootstrap.sh) "
             "first; the walk would otherwise reinstall this venv from a temporary copy."
         )
-    copy = tmp_path / "trueup"
+    return None
+
+
+def run_walk(root: Path, on_demo: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Walk the README in a fresh copy of the project under root: every line of the walked
+    blocks in order, each in bash after the block's earlier `source`/`export`/`cd` lines, up
+    to the first that fails. Right after `./run.sh` (the demo at the real clock), its project
+    with data/ is copied to root/demo (the walk's later commands rebuild that warehouse and
+    regenerate data/): test_demo.py reads that copy as its real-clock demo (conftest.py's
+    `readme_walk` fixture runs this once per test run), and `on_demo` is called with the record
+    so far (the same form as the one returned). Returns what each line did; the assertions are
+    the tests'."""
+    problem = _stamp_problem()
+    if problem is not None:
+        pytest.fail(problem)
+    copy = root / "trueup"
     shutil.copytree(PROJECT_DIR, copy, ignore=IGNORED, symlinks=True)
     (copy / ".venv").symlink_to(sys.prefix, target_is_directory=True)
     env = _environment(copy)
     blocks = readme_blocks(copy / "README.md")
     state: list[str] = []
-    checks = iter(CHECKS)
+    steps: list[dict[str, Any]] = []
+    demo: str | None = None
     for name in WALKED:
         for line in blocks[name]:
             script = "\n".join(["set -e", *state, line])
@@ -139,11 +164,54 @@ def test_readme_commands_work_in_order(tmp_path: Path) -> None:
                 text=True,
                 timeout=1200,
             )
-            output = result.stdout + result.stderr
-            where = f"README block {name!r}, line {line!r}"
-            assert result.returncode == 0, f"{where} exited {result.returncode}:\n{output[-4000:]}"
+            steps.append(
+                {
+                    "block": name,
+                    "line": line,
+                    "returncode": result.returncode,
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                }
+            )
+            if result.returncode != 0:
+                return {"copy": str(copy), "demo": demo, "steps": steps}
             if line.startswith(STATE):
                 state.append(line)
+            elif line.split("#")[0].strip() == "./run.sh" and demo is None:
+                demo = str(_keep_demo(copy, root / "demo"))
+                if on_demo is not None:
+                    on_demo({"copy": str(copy), "demo": demo, "steps": list(steps)})
+    return {"copy": str(copy), "demo": demo, "steps": steps}
+
+
+def _keep_demo(copy: Path, demo: Path) -> Path:
+    """A copy of the walk's project right after `./run.sh`, laid out as test_demo.py's demos
+    are: demo/project (with data/), demo/warehouse.duckdb (the demo's warehouse)."""
+    ignore = shutil.ignore_patterns(".venv", "target", "logs")  # dbt's: not the demo's
+    shutil.copytree(copy, demo / "project", ignore=ignore, symlinks=True)
+    shutil.copy2(copy / "data" / "warehouse" / "trueup.duckdb", demo / "warehouse.duckdb")
+    return demo
+
+
+def test_readme_commands_work_in_order(request: pytest.FixtureRequest) -> None:
+    problem = _stamp_problem()
+    if problem is not None:
+        pytest.fail(problem)
+    walk = request.getfixturevalue("readme_walk")  # conftest.py: run_walk, once per test run
+    copy = Path(walk["copy"])
+    blocks = readme_blocks(copy / "README.md")
+    steps = iter(walk["steps"])
+    checks = iter(CHECKS)
+    for name in WALKED:
+        for line in blocks[name]:
+            step = next(steps)
+            assert (step["block"], step["line"]) == (name, line), step
+            output = step["stdout"] + step["stderr"]
+            where = f"README block {name!r}, line {line!r}"
+            assert step["returncode"] == 0, (
+                f"{where} exited {step['returncode']}:\n{output[-4000:]}"
+            )
+            if line.startswith(STATE):
                 continue
             command = line.split("#")[0].strip()
             if command.startswith("trueup check"):
