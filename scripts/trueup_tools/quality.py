@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from trueup_tools import PROJECT_DIR, quality_docs, warehouse
-from trueup_tools.billing import STATUSES
 from trueup_tools.runner import warehouse_path
+from trueup_tools.sample.billing_records import STATUSES
 
 if TYPE_CHECKING:  # imported lazily at run time: `import great_expectations` takes seconds
     import pandas as pd
@@ -73,7 +73,7 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Allowed values, from SPEC.md and the models' YAML.
-# variance statuses: STATUSES of trueup_tools.billing (the SPEC list, in precedence order)
+# variance statuses: STATUSES of trueup_tools.sample.billing_records (the SPEC list, in order)
 AGGREGATIONS = ("sum", "count", "max")
 PRICING_MODELS = ("per_unit", "graduated", "volume", "package")
 DELTA_STATUSES = ("added", "removed", "modified")
