@@ -22,38 +22,27 @@ from trueup_tools.pricing import (
     load_aggregations,
     month_start,
     months,
-    next_month,
     price_periods,
 )
+from trueup_tools.sample.billing_other_lines import add_non_usage, add_unmapped_lines, invoice_id
 from trueup_tools.sample.billing_plan import (
     _billed_only,
     _Builder,
-    _cents,
     _key_faults,
     _KeyPlan,
     _plans,
     _variance_faults,
 )
 from trueup_tools.sample.billing_records import (
-    CENT,
     FOCUS_DROPS,
-    INVOICE_TAX_RATE,
-    MICRO,
-    NONSTANDARD_CATEGORY,
-    TAX_RATE,
-    UNKNOWN_ACCOUNT,
-    UNKNOWN_SKU,
     BillingData,
     BillingLine,
     ExportFile,
-    Fault,
-    _days,
     _export_date,
     _midnight,
     _split,
 )
 from trueup_tools.sample.billing_seeds import BillingSeeds, SkuMapping, load_billing_seeds
-from trueup_tools.sample.usage_rules import Invalid
 
 
 def _focus_file(b: _Builder, period: date, tenant: str) -> ExportFile:
@@ -134,7 +123,7 @@ def _usage_lines(b: _Builder, plan: _KeyPlan) -> list[BillingLine]:
                 amount=amounts[i],
                 currency=_written_currency(currency, rng),
                 billing_period_start=plan.period,
-                invoice_id=_invoice_id(plan.system, account.account_id, plan.period),
+                invoice_id=invoice_id(plan.system, account.account_id, plan.period),
                 description=f"{plan.meter.replace('_', ' ')}, {plan.period:%B %Y}",
                 unit=_unit(seeds, sku),
                 has_sub_account=rng.random() < 0.7,
@@ -155,12 +144,6 @@ def _unit(seeds: BillingSeeds, sku: SkuMapping) -> str | None:
         return None
     unit = seeds.units.get(sku.meter, "unit")
     return f"1K {unit}s" if sku.factor == 1000 else unit
-
-
-def _invoice_id(system: str, account: str, period: date) -> str:
-    if system == "focus":
-        return f"NIM-{period:%Y%m}-{account}"
-    return f"INV-{period:%Y%m}-{account}"
 
 
 def _correction_line(b: _Builder, plan: _KeyPlan) -> BillingLine:
@@ -190,242 +173,6 @@ def _correction_line(b: _Builder, plan: _KeyPlan) -> BillingLine:
         description=f"Correction of {plan.meter.replace('_', ' ')} for {plan.period:%B %Y}",
         unit=_unit(b.seeds, sku),
         has_sub_account=True,
-    )
-
-
-def _non_usage(
-    system: str,
-    account: str,
-    category: str,
-    amount: Decimal | Invalid,
-    period: date,
-    currency: str,
-    description: str,
-    invoice_id: str | None,
-    has_sub_account: bool = True,
-) -> BillingLine:
-    return BillingLine(
-        source_system=system,
-        account_id=account,
-        sku_id=None,
-        category=category,
-        charge_start=_midnight(period),
-        charge_end=_midnight(next_month(period)),
-        quantity=None,
-        amount=amount,
-        currency=currency,
-        billing_period_start=period,
-        invoice_id=invoice_id,
-        description=description,
-        has_sub_account=has_sub_account,
-    )
-
-
-def _add_non_usage(b: _Builder) -> None:
-    """Tax per account (FOCUS) or invoice, credits and purchases, one adjustment."""
-    rng = b.rng
-    first_focus = True
-    for (system, _export, _name), file in sorted(b.files.items(), key=lambda kv: kv[0]):
-        usage = [line for line in file.lines if line.is_usage]
-        accounts = sorted({line.account_id for line in usage})
-        if not accounts:
-            continue
-        period = min(month_start(line.charge_start.date()) for line in usage)  # type: ignore[union-attr]
-        extra: list[BillingLine] = []
-        for account in accounts:
-            subtotal = sum(
-                (line.amount for line in usage if line.account_id == account),  # type: ignore[misc]
-                Decimal(0),
-            )
-            currency = next(line.currency for line in usage if line.account_id == account)
-            if system == "focus":
-                tax = (subtotal * TAX_RATE).quantize(MICRO)
-                category = "tax" if rng.random() < 0.2 else "Tax"
-            else:
-                tax = (subtotal * INVOICE_TAX_RATE).quantize(CENT)
-                category = "TAX" if rng.random() < 0.2 else "tax"
-            extra.append(
-                _non_usage(
-                    system,
-                    account,
-                    category,
-                    tax,
-                    period,
-                    currency,
-                    "Sales tax",
-                    next(line.invoice_id for line in usage if line.account_id == account),
-                )
-            )
-        file.lines.extend(extra)
-        if any(line.is_correction for line in usage):
-            continue
-        extra = []
-        account = rng.choice(accounts)
-        currency = next(line.currency for line in usage if line.account_id == account)
-        extra.append(
-            _non_usage(
-                system,
-                account,
-                "Credit" if system == "focus" else "credit",
-                -(Decimal(5) + _cents(rng, 0, 4_500)),
-                period,
-                currency,
-                "Promotional credit, loyalty",
-                _invoice_id(system, account, period),
-            )
-        )
-        if system == "focus":
-            account = rng.choice(accounts)
-            extra.append(
-                _non_usage(
-                    system,
-                    account,
-                    "Purchase",
-                    Decimal("49.000000000000"),
-                    period,
-                    "USD",
-                    "Business support plan",
-                    _invoice_id(system, account, period),
-                )
-            )
-            if first_focus:
-                extra.append(
-                    _non_usage(
-                        system,
-                        account,
-                        "Adjustment",
-                        Decimal("-3.500000000000"),
-                        period,
-                        "USD",
-                        "Goodwill adjustment",
-                        None,
-                        has_sub_account=False,
-                    )
-                )
-                first_focus = False
-        file.lines.extend(extra)
-
-
-def _special_file(b: _Builder, period: date) -> ExportFile:
-    """The CSV FOCUS file of the period that holds the odd lines."""
-    return b.file("focus", _export_date(period, 1, b.export_day), f"focus-{period:%Y-%m}-a")
-
-
-def _unmapped_lines(b: _Builder) -> None:
-    """Lines that cannot be mapped or read, and a charge category outside FOCUS's list."""
-    rng, seeds = b.rng, b.seeds
-    focus_tenants = sorted({a.tenant_id for a in seeds.accounts if a.source_system == "focus"})
-    if not focus_tenants:
-        b.skipped.extend(["unknown_account", "unknown_sku", "no_account_mapping_on_date"])
-        b.skipped.extend(["unreadable_amount", "unreadable_date", "nonstandard_charge_category"])
-        return
-    first, last = b.periods[0], b.periods[-1]
-    sku = next(s for s in seeds.skus if s.source_system == "focus" and s.meter != COMMITMENT_METER)
-
-    def usage_line(account: str, day: date, amount: Decimal | Invalid, sku_id: str) -> BillingLine:
-        return BillingLine(
-            source_system="focus",
-            account_id=account,
-            sku_id=sku_id,
-            category="Usage",
-            charge_start=_midnight(day),
-            charge_end=_midnight(day + timedelta(days=1)),
-            quantity=Decimal(rng.randint(1, 500)),
-            amount=amount,
-            currency="USD",
-            billing_period_start=month_start(day),
-            invoice_id=None,
-            description="usage",
-            unit="unit",
-            has_sub_account=True,
-        )
-
-    def add(kind: str, line: BillingLine, period: date, reason: str | None, note: str = "") -> None:
-        _special_file(b, period).lines.append(line)
-        b.faults.append(Fault(kind, "focus", reason=reason, lines=[line], note=note))
-
-    def amount() -> Decimal:
-        return Decimal(rng.randint(1_000, 90_000)) / 100 + Decimal(rng.randrange(10**9)) * MICRO
-
-    add(
-        "unknown_account",
-        usage_line(UNKNOWN_ACCOUNT, first + timedelta(days=4), amount(), sku.sku_id),
-        first,
-        "unknown_account",
-    )
-    day = first + timedelta(days=20)
-    account = None
-    for tenant in focus_tenants:
-        account = seeds.account_of(tenant, day)
-        if account is not None and account.source_system == "focus":
-            break
-    if account is not None:
-        add(
-            "unknown_sku",
-            usage_line(account.account_id, day, amount(), UNKNOWN_SKU),
-            first,
-            "unknown_sku",
-        )
-    else:
-        b.skipped.append("unknown_sku")
-    # an account used on a day none of its mappings covers (e.g. after it migrated)
-    gaps = []
-    for a in sorted(
-        (a for a in seeds.accounts if a.source_system == "focus"),
-        key=lambda a: (a.valid_to is None, a.account_id),
-    ):
-        for period in b.periods:
-            invalid = [
-                d
-                for d in _days(period, next_month(period))
-                if seeds.tenant_of("focus", a.account_id, d) is None
-            ]
-            if invalid:
-                gaps.append((a, period, invalid))
-                break
-        if gaps:
-            break
-    if gaps:
-        a, period, invalid = gaps[0]
-        day = invalid[min(len(invalid) - 1, rng.randint(0, 9))]
-        add(
-            "no_account_mapping_on_date",
-            usage_line(a.account_id, day, amount(), sku.sku_id),
-            period,
-            "no_account_mapping_on_date",
-            note=f"{a.account_id} is not mapped on {day.isoformat()}",
-        )
-    else:
-        b.skipped.append("no_account_mapping_on_date")
-    tenant = focus_tenants[0]
-    account = seeds.account_of(tenant, last + timedelta(days=9)) or seeds.account_of(tenant, last)
-    account_id = account.account_id if account else UNKNOWN_ACCOUNT
-    add(
-        "unreadable_amount",
-        usage_line(account_id, last + timedelta(days=9), Invalid("abc"), sku.sku_id),
-        last,
-        "unreadable_amount",
-    )
-    bad = usage_line(account_id, last + timedelta(days=11), amount(), sku.sku_id)
-    month_days = (next_month(last) - last).days
-    bad.charge_start = Invalid(f"{last:%Y-%m}-{month_days + 1:02d}T00:00:00Z")
-    add("unreadable_date", bad, last, "unreadable_date")
-    odd = _non_usage(
-        "focus",
-        account_id,
-        NONSTANDARD_CATEGORY,
-        Decimal("-0.004999999999"),
-        first,
-        "USD",
-        "Rounding difference",
-        None,
-    )
-    add(
-        "nonstandard_charge_category",
-        odd,
-        first,
-        None,
-        note="ChargeCategory outside FOCUS's allowed values: kept as non-usage",
     )
 
 
@@ -519,8 +266,8 @@ def build_billing(
     _key_faults(b)
     _billed_only(b)
     _place_usage(b)
-    _add_non_usage(b)
-    _unmapped_lines(b)
+    add_non_usage(b)
+    add_unmapped_lines(b)
     files = _finish_files(b)
     return BillingData(
         files=files,
