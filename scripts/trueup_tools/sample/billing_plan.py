@@ -191,84 +191,91 @@ def _add_fault(b: _Builder, plan: _KeyPlan | None, fault: Fault) -> Fault:
     return fault
 
 
-def _variance_faults(b: _Builder) -> None:
-    """Billed = expected +- delta: beyond the limit (both ways), exactly at the tolerance,
-    just beyond it, and between tolerance and auto_adjust_limit."""
-    rng = b.rng
+def _review_delta(b: _Builder, p: _KeyPlan) -> Decimal:
+    """A difference beyond both the tolerance and the auto-adjust limit (needs review)."""
+    t = b.seeds.tolerance(p.meter)
+    return max(t.of(p.expected), t.auto_adjust_limit) + _cents(b.rng, 100, 9_999)
 
-    def review_delta(p: _KeyPlan) -> Decimal:
-        t = b.seeds.tolerance(p.meter)
-        return max(t.of(p.expected), t.auto_adjust_limit) + _cents(rng, 100, 9_999)
 
-    def fits_review(p: _KeyPlan) -> bool:
-        t = b.seeds.tolerance(p.meter)
-        return p.expected > 2 * (max(t.of(p.expected), t.auto_adjust_limit) + 100)
+def _fits_review(b: _Builder, p: _KeyPlan) -> bool:
+    """Whether the key's expected amount leaves room for a review-sized difference."""
+    t = b.seeds.tolerance(p.meter)
+    return p.expected > 2 * (max(t.of(p.expected), t.auto_adjust_limit) + 100)
 
-    def gap(p: _KeyPlan) -> Decimal:
-        t = b.seeds.tolerance(p.meter)
-        return t.auto_adjust_limit - t.of(p.expected)
 
-    plan = _pick(b, "over_billed", ("focus", None), fits_review)
+def _gap(b: _Builder, p: _KeyPlan) -> Decimal:
+    """auto_adjust_limit - tolerance of the key: the room for an auto-adjusted difference."""
+    t = b.seeds.tolerance(p.meter)
+    return t.auto_adjust_limit - t.of(p.expected)
+
+
+def _tolerance_of(b: _Builder, p: _KeyPlan) -> Decimal:
+    return b.seeds.tolerance(p.meter).of(p.expected)
+
+
+def _shift(b: _Builder, plan: _KeyPlan, delta: Decimal, fault: Fault) -> None:
+    """Bill the key `delta` away from its expected amount and record the fault."""
+    plan.amount += delta
+    _add_fault(b, plan, fault)
+
+
+def _review_faults(b: _Builder) -> None:
+    """Over- and under-billing beyond the auto-adjust limit (needs_review)."""
+    plan = _pick(b, "over_billed", ("focus", None), lambda p: _fits_review(b, p))
     if plan:
-        delta = review_delta(plan)
-        plan.amount += delta
-        _add_fault(b, plan, Fault("over_billed", plan.system, "needs_review", delta=delta))
-    plan = _pick(b, "under_billed", ("invoice_lines", None), fits_review)
+        delta = _review_delta(b, plan)
+        _shift(b, plan, delta, Fault("over_billed", plan.system, "needs_review", delta=delta))
+    plan = _pick(b, "under_billed", ("invoice_lines", None), lambda p: _fits_review(b, p))
     if plan:
-        delta = -review_delta(plan)
-        plan.amount += delta
-        _add_fault(b, plan, Fault("under_billed", plan.system, "needs_review", delta=delta))
+        delta = -_review_delta(b, plan)
+        _shift(b, plan, delta, Fault("under_billed", plan.system, "needs_review", delta=delta))
+
+
+def _tolerance_faults(b: _Builder) -> None:
+    """Exactly at the tolerance, about half of it (matched), and just beyond it."""
     plan = _pick(
         b,
         "within_tolerance",
         ("invoice_lines", None),
-        lambda p: p.expected > 2 * b.seeds.tolerance(p.meter).of(p.expected),
+        lambda p: p.expected > 2 * _tolerance_of(b, p),
     )
     if plan:
-        delta = -b.seeds.tolerance(plan.meter).of(plan.expected)
-        plan.amount += delta
+        delta = -_tolerance_of(b, plan)
         note = "billed = expected - tolerance exactly (the tolerance is inclusive)"
-        _add_fault(
-            b, plan, Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
-        )
+        fault = Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
+        _shift(b, plan, delta, fault)
     plan = _pick(
         b,
         "within_tolerance",
         ("focus", None),
-        lambda p: (
-            b.seeds.tolerance(p.meter).of(p.expected) >= 2 * CENT
-            and p.expected > 2 * b.seeds.tolerance(p.meter).of(p.expected)
-        ),
+        lambda p: _tolerance_of(b, p) >= 2 * CENT and p.expected > 2 * _tolerance_of(b, p),
     )
     if plan:
-        tolerance = b.seeds.tolerance(plan.meter).of(plan.expected)
-        delta = (tolerance / 2).quantize(CENT, rounding=ROUND_DOWN)
-        plan.amount += delta
+        delta = (_tolerance_of(b, plan) / 2).quantize(CENT, rounding=ROUND_DOWN)
         note = "billed = expected + about half the tolerance"
-        _add_fault(
-            b, plan, Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
-        )
+        fault = Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
+        _shift(b, plan, delta, fault)
     plan = _pick(
         b,
         "just_beyond_tolerance",
         ("focus", None),
-        lambda p: gap(p) > MICRO and p.expected > 2 * b.seeds.tolerance(p.meter).of(p.expected),
+        lambda p: _gap(b, p) > MICRO and p.expected > 2 * _tolerance_of(b, p),
     )
     if plan:
-        delta = b.seeds.tolerance(plan.meter).of(plan.expected) + MICRO
-        plan.amount += delta
+        delta = _tolerance_of(b, plan) + MICRO
         note = "billed = expected + tolerance + 1e-12"
-        _add_fault(
-            b,
-            plan,
-            Fault("just_beyond_tolerance", plan.system, "auto_adjust", delta=delta, note=note),
-        )
+        fault = Fault("just_beyond_tolerance", plan.system, "auto_adjust", delta=delta, note=note)
+        _shift(b, plan, delta, fault)
+
+
+def _auto_adjust_fault(b: _Builder) -> None:
+    """A difference between the tolerance and the auto-adjust limit (auto_adjust)."""
     plan = _pick(
         b,
         "auto_adjust",
         ("focus", "invoice_lines", None),
         lambda p: (
-            gap(p) > 4 * CENT and p.expected > 2 * b.seeds.tolerance(p.meter).auto_adjust_limit
+            _gap(b, p) > 4 * CENT and p.expected > 2 * b.seeds.tolerance(p.meter).auto_adjust_limit
         ),
     )
     if plan:
@@ -276,8 +283,15 @@ def _variance_faults(b: _Builder) -> None:
         low = t.of(plan.expected)
         middle = ((low + t.auto_adjust_limit) / 2).quantize(CENT, rounding=ROUND_DOWN)
         delta = -max(middle, (low + CENT).quantize(CENT, rounding=ROUND_DOWN))
-        plan.amount += delta
-        _add_fault(b, plan, Fault("auto_adjust", plan.system, "auto_adjust", delta=delta))
+        _shift(b, plan, delta, Fault("auto_adjust", plan.system, "auto_adjust", delta=delta))
+
+
+def _variance_faults(b: _Builder) -> None:
+    """Billed = expected +- delta: beyond the limit (both ways), exactly at the tolerance,
+    just beyond it, and between tolerance and auto_adjust_limit."""
+    _review_faults(b)
+    _tolerance_faults(b)
+    _auto_adjust_fault(b)
 
 
 def _key_faults(b: _Builder) -> None:
@@ -316,10 +330,8 @@ def _key_faults(b: _Builder) -> None:
             )
 
 
-def _billed_only(b: _Builder) -> None:
-    """Keys billed without anything expected: unpriced meters, a tenant without contract,
-    a commitment true-up of a contract without shortfall (missing_usage)."""
-    rng = b.rng
+def _unpriced_meter_faults(b: _Builder) -> None:
+    """Usage of meters no rate card prices, billed anyway (unpriced_meter)."""
     for plan in [p for _k, p in sorted(b.plans.items()) if p.unpriced == {"unpriced_meter"}]:
         if not plan.windows or plan.used:
             continue
@@ -331,28 +343,33 @@ def _billed_only(b: _Builder) -> None:
             plan,
             Fault("unpriced_meter", plan.system, "unpriced_meter", billed_amount=plan.amount),
         )
-    # a tenant with an account but no contract version in force in a billed period
-    done = False
+
+
+def _no_contract_plan(b: _Builder, period: date, tenant: str, system: str) -> _KeyPlan:
+    """The tenant's biggest key of the period, or a new key of a meter its system bills."""
+    usage = sorted(
+        (p for p in b.plans.values() if p.period == period and p.tenant_id == tenant),
+        key=lambda p: (-p.metered, p.meter),
+    )
+    if usage:
+        return usage[0]
+    meter = next(s.meter for s in b.seeds.skus if s.source_system == system)
+    plan = _KeyPlan(period, tenant, meter, system, Decimal(0), Decimal(0), "USD", [], frozenset())
+    b.plans[plan.key] = plan
+    return plan
+
+
+def _no_contract_fault(b: _Builder) -> None:
+    """A tenant with an account but no contract version in force in a billed period."""
     for period in b.periods:
         for tenant in sorted({a.tenant_id for a in b.seeds.accounts}):
-            if done or b.seeds.versions_in(tenant, period):
+            if b.seeds.versions_in(tenant, period):
                 continue
             windows = _account_windows(b.seeds, tenant, [(period, next_month(period))])
             if not windows:
                 continue
             system = b.seeds.system_of(tenant) or "focus"
-            usage = sorted(
-                (p for p in b.plans.values() if p.period == period and p.tenant_id == tenant),
-                key=lambda p: (-p.metered, p.meter),
-            )
-            if usage:
-                plan = usage[0]
-            else:
-                meter = next(s.meter for s in b.seeds.skus if s.source_system == system)
-                plan = _KeyPlan(
-                    period, tenant, meter, system, Decimal(0), Decimal(0), "USD", [], frozenset()
-                )
-                b.plans[plan.key] = plan
+            plan = _no_contract_plan(b, period, tenant, system)
             plan.windows = windows
             price = UNBILLED_PRICES.get(plan.meter, DEFAULT_UNBILLED_PRICE)
             plan.amount = max(Decimal(42), (plan.metered * price).quantize(CENT))
@@ -360,10 +377,13 @@ def _billed_only(b: _Builder) -> None:
             _add_fault(
                 b, plan, Fault("no_contract", plan.system, "no_contract", billed_amount=plan.amount)
             )
-            done = True
-    if not done:
-        b.skipped.append("no_contract")
-    # a commitment true-up billed for a tenant whose contract has no shortfall that period
+            return
+    b.skipped.append("no_contract")
+
+
+def _true_up_candidates(b: _Builder) -> list[tuple[tuple[date, str, str], str, str, list]]:
+    """Commitment true-up keys not planned yet, for the first system that has any: (key,
+    system, currency, account windows)."""
     candidates = []
     for system in ("focus", "invoice_lines"):
         for period in b.periods:
@@ -384,12 +404,26 @@ def _billed_only(b: _Builder) -> None:
                     candidates.append((key, system, versions[-1].currency, windows))
         if candidates:
             break
+    return candidates
+
+
+def _missing_usage_fault(b: _Builder) -> None:
+    """A commitment true-up billed for a tenant whose contract has no shortfall that period."""
+    candidates = _true_up_candidates(b)
     if not candidates:
         b.skipped.append("missing_usage")
         return
-    key, system, currency, windows = rng.choice(candidates)
+    key, system, currency, windows = b.rng.choice(candidates)
     plan = _KeyPlan(*key, system, Decimal(0), Decimal(0), currency, windows, frozenset())
-    plan.amount = Decimal(100) + _cents(rng, 1, 9_999)
+    plan.amount = Decimal(100) + _cents(b.rng, 1, 9_999)
     plan.used = True
     b.plans[key] = plan
     _add_fault(b, plan, Fault("missing_usage", system, "missing_usage", billed_amount=plan.amount))
+
+
+def _billed_only(b: _Builder) -> None:
+    """Keys billed without anything expected: unpriced meters, a tenant without contract,
+    a commitment true-up of a contract without shortfall (missing_usage)."""
+    _unpriced_meter_faults(b)
+    _no_contract_fault(b)
+    _missing_usage_fault(b)
