@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +163,118 @@ def _status(
     return "needs_review"
 
 
+Key = tuple[date, str, str]
+"""A variance key: (period_start, tenant_id, meter)."""
+
+
+@dataclass
+class _Exports:
+    """What the visible exports hold: mapped usage, unmapped lines, per-file tie-out, and the
+    months of their usage."""
+
+    mapped: list[_Mapped] = field(default_factory=list)
+    unmapped: list[UnmappedRow] = field(default_factory=list)
+    tieout: list[TieoutRow] = field(default_factory=list)
+    usage_months: list[date] = field(default_factory=list)
+
+
+def _read_file(file: ExportFile, seeds: BillingSeeds, into: _Exports) -> None:
+    """Sort one export's lines into mapped usage, non-usage and unmapped; tie out the file."""
+    buckets = dict.fromkeys(("total", "reconciled_usage", "non_usage", "unmapped"), Decimal(0))
+    for line in file.lines:
+        amount = line.amount if isinstance(line.amount, Decimal) else None
+        buckets["total"] += amount or 0
+        if line.is_usage and isinstance(line.charge_start, datetime):
+            into.usage_months.append(month_start(line.charge_start.astimezone(UTC).date()))
+        reason = unmapped_reason(line, seeds)
+        if reason is not None:
+            buckets["unmapped"] += amount or 0
+            into.unmapped.append(
+                UnmappedRow(
+                    line.source_file, line.line_number, reason, amount, line.account_id, line.sku_id
+                )
+            )
+        elif line.is_usage:
+            buckets["reconciled_usage"] += amount or 0
+            into.mapped.append(_map(line, seeds))
+        else:
+            buckets["non_usage"] += amount or 0
+    into.tieout.append(TieoutRow(file.relative_path, **buckets, line_count=len(file.lines)))
+
+
+def _read_exports(
+    files: Sequence[ExportFile], visible_until: date, seeds: BillingSeeds
+) -> _Exports:
+    """Every export visible at `visible_until`, in path order."""
+    exports = _Exports()
+    for file in sorted(files, key=lambda f: f.relative_path):
+        if file.export_date <= visible_until:
+            _read_file(file, seeds, exports)
+    return exports
+
+
+def _expected_by_key(
+    daily: list[DailyUsage],
+    periods: list[date],
+    seeds_dir: Path,
+    aggregations: Mapping[str, str],
+) -> tuple[dict[Key, Decimal], dict[Key, str]]:
+    """Expected amount and currency per key, priced by `trueup_tools.pricing`."""
+    expected: dict[Key, Decimal] = defaultdict(Decimal)
+    currencies: dict[Key, str] = {}
+    for line in price_periods(daily, periods, seeds_dir, aggregations):
+        expected[(line.period_start, line.tenant_id, line.meter)] += line.expected_amount
+        currencies[(line.period_start, line.tenant_id, line.meter)] = line.currency
+    return expected, currencies
+
+
+@dataclass
+class _Inputs:
+    """What every variance row is derived from."""
+
+    seeds: BillingSeeds
+    expected: dict[Key, Decimal]
+    currencies: dict[Key, str]
+    metered: Mapping[Key, Decimal]
+    unpriced: Mapping[Key, set[str]]
+    billed: dict[Key, list[_Mapped]]
+
+
+def _variance_row(key: Key, inputs: _Inputs) -> VarianceRow:
+    """One key's variance row and status."""
+    period, tenant, meter = key
+    seeds = inputs.seeds
+    versions = seeds.versions_in(tenant, period)
+    currency = inputs.currencies.get(key) or (versions[-1].currency if versions else None)
+    lines = inputs.billed.get(key, [])
+    tolerance = seeds.tolerance(meter)
+    expected = inputs.expected.get(key, Decimal(0))
+    metered = inputs.metered.get(key, Decimal(0))
+    return VarianceRow(
+        period_start=period,
+        tenant_id=tenant,
+        meter=meter,
+        metered_quantity=metered,
+        expected_amount=expected,
+        billed_amount=sum((m.amount for m in lines), Decimal(0)),
+        billed_quantity=sum((m.quantity for m in lines), Decimal(0)),
+        billed_line_count=len(lines),
+        currency=currency,
+        tolerance=tolerance.of(expected),
+        auto_adjust_limit=tolerance.auto_adjust_limit,
+        status=_status(
+            key,
+            seeds,
+            key in inputs.expected,
+            expected,
+            lines,
+            metered,
+            inputs.unpriced.get(key, set()),
+            currency,
+        ),
+    )
+
+
 def compute_billing_truth(
     files: Sequence[ExportFile],
     daily: Iterable[DailyUsage],
@@ -176,86 +288,25 @@ def compute_billing_truth(
     seeds = load_billing_seeds(seeds_dir)
     aggregations = {**load_aggregations(seeds_dir), **(aggregations or {})}
     visible_until = as_of_date(as_of)
-    unmapped: list[UnmappedRow] = []
-    tieout: list[TieoutRow] = []
-    mapped: list[_Mapped] = []
-    usage_months: list[date] = []
-    for file in sorted(files, key=lambda f: f.relative_path):
-        if file.export_date > visible_until:
-            continue
-        buckets = dict.fromkeys(("total", "reconciled_usage", "non_usage", "unmapped"), Decimal(0))
-        for line in file.lines:
-            amount = line.amount if isinstance(line.amount, Decimal) else None
-            buckets["total"] += amount or 0
-            if line.is_usage and isinstance(line.charge_start, datetime):
-                usage_months.append(month_start(line.charge_start.astimezone(UTC).date()))
-            reason = unmapped_reason(line, seeds)
-            if reason is not None:
-                buckets["unmapped"] += amount or 0
-                unmapped.append(
-                    UnmappedRow(
-                        line.source_file,
-                        line.line_number,
-                        reason,
-                        amount,
-                        line.account_id,
-                        line.sku_id,
-                    )
-                )
-            elif line.is_usage:
-                buckets["reconciled_usage"] += amount or 0
-                mapped.append(_map(line, seeds))
-            else:
-                buckets["non_usage"] += amount or 0
-        tieout.append(TieoutRow(file.relative_path, **buckets, line_count=len(file.lines)))
-    periods = reported_periods(daily, visible_until, min(usage_months, default=None))
-    expected_lines = price_periods(daily, periods, seeds_dir, aggregations)
-    expected: dict[tuple[date, str, str], Decimal] = defaultdict(Decimal)
-    currencies: dict[tuple[date, str, str], str] = {}
-    for line in expected_lines:
-        expected[(line.period_start, line.tenant_id, line.meter)] += line.expected_amount
-        currencies[(line.period_start, line.tenant_id, line.meter)] = line.currency
-    metered = _metered(daily, aggregations)
-    unpriced = unpriced_usage(daily, seeds_dir)
-    billed: dict[tuple[date, str, str], list[_Mapped]] = defaultdict(list)
-    for m in mapped:
+    exports = _read_exports(files, visible_until, seeds)
+    periods = reported_periods(daily, visible_until, min(exports.usage_months, default=None))
+    expected, currencies = _expected_by_key(daily, periods, seeds_dir, aggregations)
+    billed: dict[Key, list[_Mapped]] = defaultdict(list)
+    for m in exports.mapped:
         billed[m.key].append(m)
+    inputs = _Inputs(
+        seeds,
+        expected,
+        currencies,
+        _metered(daily, aggregations),
+        unpriced_usage(daily, seeds_dir),
+        billed,
+    )
     in_range = set(periods)
-    keys = sorted(k for k in set(expected) | set(billed) | set(unpriced) if k[0] in in_range)
-    rows = []
-    for key in keys:
-        period, tenant, meter = key
-        versions = seeds.versions_in(tenant, period)
-        currency = currencies.get(key) or (versions[-1].currency if versions else None)
-        lines = billed.get(key, [])
-        tolerance = seeds.tolerance(meter)
-        rows.append(
-            VarianceRow(
-                period_start=period,
-                tenant_id=tenant,
-                meter=meter,
-                metered_quantity=metered.get(key, Decimal(0)),
-                expected_amount=expected.get(key, Decimal(0)),
-                billed_amount=sum((m.amount for m in lines), Decimal(0)),
-                billed_quantity=sum((m.quantity for m in lines), Decimal(0)),
-                billed_line_count=len(lines),
-                currency=currency,
-                tolerance=tolerance.of(expected.get(key, Decimal(0))),
-                auto_adjust_limit=tolerance.auto_adjust_limit,
-                status=_status(
-                    key,
-                    seeds,
-                    key in expected,
-                    expected.get(key, Decimal(0)),
-                    lines,
-                    metered.get(key, Decimal(0)),
-                    unpriced.get(key, set()),
-                    currency,
-                ),
-            )
-        )
-    unmapped.sort(key=lambda r: (r.source_file, r.line_number))
-    return BillingTruth(variance=rows, unmapped=unmapped, tieout=tieout, periods=periods)
+    keys = sorted(k for k in set(expected) | set(billed) | set(inputs.unpriced) if k[0] in in_range)
+    rows = [_variance_row(key, inputs) for key in keys]
+    unmapped = sorted(exports.unmapped, key=lambda r: (r.source_file, r.line_number))
+    return BillingTruth(variance=rows, unmapped=unmapped, tieout=exports.tieout, periods=periods)
 
 
 def check_billing(data: BillingData, truth: BillingTruth) -> None:

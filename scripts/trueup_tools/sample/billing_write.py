@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -244,64 +244,58 @@ VARIANCE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def write_billing_truth(
-    data: BillingData, truth: BillingTruth, truth_dir: Path, extra: Mapping[str, Any]
+def _variance_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
+    """billing_variance.csv rows, each figure at its column's scale."""
+    for r in truth.variance:
+        yield (
+            r.period_start.isoformat(),
+            r.tenant_id,
+            r.meter,
+            _at_scale(r.metered_quantity, 9),
+            _at_scale(r.expected_amount, 2),
+            _at_scale(r.billed_amount, 15),
+            _at_scale(r.billed_quantity, 15),
+            r.status,
+            _at_scale(r.amount_variance, 15),
+            r.currency or "",
+            _at_scale(r.tolerance, 6),
+            _at_scale(r.auto_adjust_limit, 2),
+            r.billed_line_count,
+        )
+
+
+def _unmapped_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
+    """billing_unmapped.csv rows."""
+    for r in truth.unmapped:
+        yield (
+            r.source_file,
+            r.line_number,
+            r.reason,
+            "" if r.amount is None else _at_scale(r.amount, 15),
+            r.account_id,
+            r.sku_id or "",
+        )
+
+
+def _tieout_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
+    """billing_tieout.csv rows."""
+    for t in truth.tieout:
+        yield (
+            t.source_file,
+            _at_scale(t.total, 15),
+            _at_scale(t.reconciled_usage, 15),
+            _at_scale(t.non_usage, 15),
+            _at_scale(t.unmapped, 15),
+            t.line_count,
+        )
+
+
+def _faults_summary(
+    data: BillingData, truth: BillingTruth, extra: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """billing_variance.csv, billing_unmapped.csv, billing_tieout.csv, billing_faults.json."""
-    truth_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(
-        truth_dir / "billing_variance.csv",
-        VARIANCE_COLUMNS,
-        (
-            (
-                r.period_start.isoformat(),
-                r.tenant_id,
-                r.meter,
-                _at_scale(r.metered_quantity, 9),
-                _at_scale(r.expected_amount, 2),
-                _at_scale(r.billed_amount, 15),
-                _at_scale(r.billed_quantity, 15),
-                r.status,
-                _at_scale(r.amount_variance, 15),
-                r.currency or "",
-                _at_scale(r.tolerance, 6),
-                _at_scale(r.auto_adjust_limit, 2),
-                r.billed_line_count,
-            )
-            for r in truth.variance
-        ),
-    )
-    _write_csv(
-        truth_dir / "billing_unmapped.csv",
-        ("source_file", "line_number", "reason", "amount", "account_id", "sku_id"),
-        (
-            (
-                r.source_file,
-                r.line_number,
-                r.reason,
-                "" if r.amount is None else _at_scale(r.amount, 15),
-                r.account_id,
-                r.sku_id or "",
-            )
-            for r in truth.unmapped
-        ),
-    )
-    _write_csv(
-        truth_dir / "billing_tieout.csv",
-        ("source_file", "total", "reconciled_usage", "non_usage", "unmapped", "line_count"),
-        (
-            (
-                t.source_file,
-                _at_scale(t.total, 15),
-                _at_scale(t.reconciled_usage, 15),
-                _at_scale(t.non_usage, 15),
-                _at_scale(t.unmapped, 15),
-                t.line_count,
-            )
-            for t in truth.tieout
-        ),
-    )
-    summary = {
+    """billing_faults.json: the export files, every injected fault, and the counts per fault
+    kind, status and unmapped reason."""
+    return {
         **extra,
         "billed_periods": [p.isoformat() for p in data.billed_periods],
         "reported_periods": [p.isoformat() for p in truth.periods],
@@ -325,6 +319,25 @@ def write_billing_truth(
         },
         "faults": [f.to_json() for f in data.faults],
     }
+
+
+def write_billing_truth(
+    data: BillingData, truth: BillingTruth, truth_dir: Path, extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """billing_variance.csv, billing_unmapped.csv, billing_tieout.csv, billing_faults.json."""
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    _write_csv(truth_dir / "billing_variance.csv", VARIANCE_COLUMNS, _variance_rows(truth))
+    _write_csv(
+        truth_dir / "billing_unmapped.csv",
+        ("source_file", "line_number", "reason", "amount", "account_id", "sku_id"),
+        _unmapped_rows(truth),
+    )
+    _write_csv(
+        truth_dir / "billing_tieout.csv",
+        ("source_file", "total", "reconciled_usage", "non_usage", "unmapped", "line_count"),
+        _tieout_rows(truth),
+    )
+    summary = _faults_summary(data, truth, extra)
     (truth_dir / "billing_faults.json").write_text(
         json.dumps(summary, indent=2) + "\n", encoding="utf-8"
     )
