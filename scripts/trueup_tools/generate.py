@@ -1,7 +1,8 @@
 """`trueup generate`: its options and command. The generator itself is `trueup_tools.sample`
 (stages plan -> events -> usage truth -> billing -> billing truth -> write); this module
 re-exports its entry points (`generate`, `build_records`, `write_owned_files`,
-`OWNERSHIP_FILE`, `GeneratorConfig`) for the commands that wrap it (`trueup demo`).
+`OWNERSHIP_FILE`, `GeneratorConfig`, `GeneratorRefused`) for the commands that wrap it
+(`trueup demo`).
 
 `trueup generate` writes landing files under `<out>/landing/usage/ingest_date=YYYY-MM-DD/`
 (JSONL, gzipped JSONL and Parquet; flat and CloudEvents records) with every fault the spec
@@ -22,6 +23,7 @@ from typing import Any
 from trueup_tools.sample import (
     OWNERSHIP_FILE,
     GeneratorConfig,
+    GeneratorRefused,
     build_records,
     generate,
     write_owned_files,
@@ -31,6 +33,7 @@ from trueup_tools.sample.config import DEFAULT_OUT
 __all__ = [
     "OWNERSHIP_FILE",
     "GeneratorConfig",
+    "GeneratorRefused",
     "add_arguments",
     "build_records",
     "config_from_args",
