@@ -1121,14 +1121,50 @@ def _ratio(
     }
 
 
-def run(args: argparse.Namespace) -> int:
-    """Entry point of `trueup benchmark`; returns 1 on a correctness mismatch or failure."""
-    project: Path = args.project_dir.resolve()
-    layout = Layout(args.workdir.resolve())
-    layout.workdir.mkdir(parents=True, exist_ok=True)
-    layout.logs.mkdir(parents=True, exist_ok=True)
-    meters_csv = project / "seeds" / "meters.csv"
-    meters = load_meters(meters_csv)
+@dataclass
+class _Run:
+    """What one `trueup benchmark` run passes from step to step."""
+
+    args: argparse.Namespace
+    layout: Layout
+    meters_csv: Path
+    params: DataParams
+    setup: DbtSetup
+    env: dict[str, str]
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def check(self, table: str, name: str) -> dict[str, Any]:
+        """Compare the warehouse with the floor's `table`; record and return the check."""
+        check = compare(self.layout.warehouse, self.layout.floor_db, table)
+        check["name"] = name
+        self.checks.append(check)
+        return check
+
+    def floor(self, step: str, table: str, variant: str | None = None) -> Step:
+        """Time one floor (the hand-written SQL the dbt build is measured against)."""
+        extra = {} if variant is None else {"variant": variant}
+        return run_floor_step(
+            self.layout, step, table, self.meters_csv, self.args, self.env, **extra
+        )
+
+
+@dataclass
+class _Timings:
+    """The timed steps of one run, in the order they ran."""
+
+    seed: Step
+    full: Step
+    startup: Step
+    floor90: Step | None
+    info: list[Step]
+    idle: Step
+    incremental: Step
+    floor91: Step | None
+    tests: list[Step]
+
+
+def _option_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the options (empty when they can run)."""
     problems = []
     if args.days < 1 or args.events < args.days:
         problems.append("--days must be at least 1 and --events at least --days")
@@ -1140,9 +1176,20 @@ def run(args: argparse.Namespace) -> int:
         problems.append("--repeat must be at least 1")
     if args.threads is not None and args.threads < 1:
         problems.append("--threads must be at least 1")
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 2
+    return problems
+
+
+def _layout(args: argparse.Namespace) -> Layout:
+    """The run's work folders (created)."""
+    layout = Layout(args.workdir.resolve())
+    layout.workdir.mkdir(parents=True, exist_ok=True)
+    layout.logs.mkdir(parents=True, exist_ok=True)
+    return layout
+
+
+def _new_run(args: argparse.Namespace, layout: Layout, meters_csv: Path) -> _Run:
+    """The run's data parameters and dbt set-up."""
+    project: Path = args.project_dir.resolve()
     params = DataParams(
         events=args.events,
         days=args.days,
@@ -1152,20 +1199,21 @@ def run(args: argparse.Namespace) -> int:
         meters_sha256=hashlib.sha256(meters_csv.read_bytes()).hexdigest(),
     )
     setup = DbtSetup(args.dbt or find_dbt(), project, layout, args.threads)
-    env = helper_env()
-    steps: list[Step] = []
-    checks: list[dict[str, Any]] = []
-    failures: list[str] = []
+    return _Run(args, layout, meters_csv, params, setup, helper_env())
 
-    # data
-    if args.keep_data and data_is_reusable(params, layout):
+
+def _prepare_data(run: _Run, meters: list[Meter]) -> tuple[float | None, int, int]:
+    """Generate the landing files (or reuse them with --keep-data); returns (generation
+    seconds or None when reused, records in the days, records in the held-back day)."""
+    params, layout = run.params, run.layout
+    if run.args.keep_data and data_is_reusable(params, layout):
         hold_extra_day(params, layout)
         print(f"reusing the data in {layout.landing}")
         generation = None
     else:
         print(f"generating {params.events:,} events over {params.days} days (+1 held back) ...")
         started = time.perf_counter()
-        generate_data(params, meters, layout, args.threads)
+        generate_data(params, meters, layout, run.args.threads)
         generation = time.perf_counter() - started
     files = expected_files(params, layout)
     if generation is None:
@@ -1175,179 +1223,209 @@ def run(args: argparse.Namespace) -> int:
     landed_rows = count_rows(files[:-1])
     extra_rows = count_rows(files[-1:])
     print(f"{landed_rows:,} records in {params.days} days, {extra_rows:,} in the extra day")
+    return generation, landed_rows, extra_rows
 
+
+def _time_full_builds(
+    run: _Run, vars_full: dict[str, Any], as_of_full: str
+) -> tuple[Step, Step, Step | None]:
+    """(a) and (c): `--repeat` full builds from an empty warehouse, alternating with the
+    floor; returns (the seed step, the median full build, the median floor or None)."""
+    layout = run.layout
+    fulls: list[Step] = []
+    floors: list[Step] = []
+    for attempt in range(1, run.args.repeat + 1):
+        # each full build starts from an empty warehouse; full builds and floors alternate,
+        # so that a slow spell of the machine does not fall on one side only
+        suffix = "" if attempt == 1 else f", run {attempt}"
+        for stale in (
+            layout.warehouse,
+            layout.warehouse.with_name(layout.warehouse.name + ".wal"),
+        ):
+            stale.unlink(missing_ok=True)
+        layout.floor_db.unlink(missing_ok=True)
+        print(f"dbt seed (meters){suffix} ...")
+        seed_step = run_dbt_step(
+            run.setup, f"setup: dbt seed{suffix}", "seed", vars_full, ["meters"]
+        )
+        print(f"(a) full build, as_of {as_of_full}{suffix} ...")
+        fulls.append(
+            run_dbt_step(run.setup, f"(a) full build{suffix}", "run", vars_full, USAGE_SELECTION)
+        )
+        if not run.args.skip_floor:
+            print(f"(c) floor{suffix} ...")
+            floors.append(run.floor(f"(c) floor{suffix}", "floor_full"))
+    seed_step.name = "setup: dbt seed"
+    full = median_step(fulls, "(a) full build")
+    floor90 = median_step(floors, "(c) floor") if floors else None
+    return seed_step, full, floor90
+
+
+def _time_startup(run: _Run, vars_full: dict[str, Any]) -> Step:
+    """dbt's fixed cost: a run that selects nothing."""
+    print("dbt start-up: a run that selects nothing ...")
+    startup = run_dbt_step(
+        run.setup,
+        "dbt start-up (empty run)",
+        "run",
+        vars_full,
+        ["fct_usage_daily", "--exclude", "fct_usage_daily"],
+        expect_results=False,
+    )
+    startup.note = "fixed cost of any dbt invocation (import, parse, no SQL)"
+    return startup
+
+
+def _time_info_floors(run: _Run, full: Step, floor90: Step | None) -> list[Step]:
+    """Check the full build against the floor, then time the informational floors (each
+    checked too); without a floor, only count the full build's rows."""
+    if floor90 is None:
+        full.rows = warehouse_fact_rows(run.layout.warehouse)
+        return []
+    full.rows = run.check("floor_full", f"(a) vs floor over {run.params.days} days")[
+        "rows_warehouse"
+    ]
+    info_steps: list[Step] = []
+    for info_floor in INFO_FLOORS:
+        print(f"{info_floor.step}: {info_floor.doing} ...")
+        info_steps.append(run.floor(info_floor.step, info_floor.table, info_floor.variant))
+        run.check(info_floor.table, info_floor.check)
+    return info_steps
+
+
+def _time_incremental(
+    run: _Run,
+    vars_full: dict[str, Any],
+    vars_next: dict[str, Any],
+    as_of_next: str,
+    floor90: Step | None,
+) -> tuple[Step, Step, Step | None]:
+    """(b0) an incremental run with nothing new, then (b) one after the held-back day lands,
+    each checked against its floor; returns (idle, incremental, the floor over all days)."""
+    days = run.params.days
+    print("(b0) incremental build with nothing new, before the day lands ...")
+    idle = run_dbt_step(
+        run.setup, "(b0) incremental, nothing new", "run", vars_full, USAGE_SELECTION
+    )
+    idle.note = (
+        "the same models again at the same as_of, no new file: what a run costs whatever "
+        "the data (dbt's materializations, watermark and register look-ups, commits)"
+    )
+    if floor90 is not None:
+        run.check("floor_full", f"(b0) vs floor over {days} days")
+    land_extra_day(run.params, run.layout)
+    print(f"(b) incremental build after one more day, as_of {as_of_next} ...")
+    incremental = run_dbt_step(run.setup, "(b) incremental day", "run", vars_next, USAGE_SELECTION)
+    floor91 = None
+    if not run.args.skip_floor:
+        print("floor over all days ...")
+        floor91 = run.floor(f"floor over {days + 1} days", "floor_next")
+        check = run.check("floor_next", f"(b) vs floor over {days + 1} days")
+        incremental.rows = check["rows_warehouse"]
+    else:
+        incremental.rows = warehouse_fact_rows(run.layout.warehouse)
+    return idle, incremental, floor91
+
+
+def _time_steps(run: _Run) -> tuple[_Timings, str, str]:
+    """Every timed dbt build and floor, in order; returns (timings, as_of full, as_of next)."""
+    params = run.params
     as_of_full = _as_of(params.days - 1)
     as_of_next = _as_of(params.days)
-    landing = str(layout.landing)
+    landing = str(run.layout.landing)
     vars_full = {"landing_path": landing, "as_of": as_of_full}
     vars_next = {"landing_path": landing, "as_of": as_of_next}
+    seed_step, full, floor90 = _time_full_builds(run, vars_full, as_of_full)
+    startup = _time_startup(run, vars_full)
+    info_steps = _time_info_floors(run, full, floor90)
+    idle, incremental, floor91 = _time_incremental(run, vars_full, vars_next, as_of_next, floor90)
+    tests = run_test_steps(run.setup, vars_next)
+    timings = _Timings(
+        seed_step, full, startup, floor90, info_steps, idle, incremental, floor91, tests
+    )
+    return timings, as_of_full, as_of_next
 
-    try:
-        fulls: list[Step] = []
-        floors: list[Step] = []
-        for attempt in range(1, args.repeat + 1):
-            # each full build starts from an empty warehouse; full builds and floors alternate,
-            # so that a slow spell of the machine does not fall on one side only
-            suffix = "" if attempt == 1 else f", run {attempt}"
-            for stale in (
-                layout.warehouse,
-                layout.warehouse.with_name(layout.warehouse.name + ".wal"),
-            ):
-                stale.unlink(missing_ok=True)
-            layout.floor_db.unlink(missing_ok=True)
-            print(f"dbt seed (meters){suffix} ...")
-            seed_step = run_dbt_step(
-                setup, f"setup: dbt seed{suffix}", "seed", vars_full, ["meters"]
-            )
-            print(f"(a) full build, as_of {as_of_full}{suffix} ...")
-            fulls.append(
-                run_dbt_step(setup, f"(a) full build{suffix}", "run", vars_full, USAGE_SELECTION)
-            )
-            if not args.skip_floor:
-                print(f"(c) floor{suffix} ...")
-                floors.append(
-                    run_floor_step(
-                        layout, f"(c) floor{suffix}", "floor_full", meters_csv, args, env
-                    )
-                )
-        seed_step.name = "setup: dbt seed"
-        full = median_step(fulls, "(a) full build")
-        floor90 = median_step(floors, "(c) floor") if floors else None
-        print("dbt start-up: a run that selects nothing ...")
-        startup = run_dbt_step(
-            setup,
-            "dbt start-up (empty run)",
-            "run",
-            vars_full,
-            ["fct_usage_daily", "--exclude", "fct_usage_daily"],
-            expect_results=False,
-        )
-        startup.note = "fixed cost of any dbt invocation (import, parse, no SQL)"
-        info_steps: list[Step] = []
-        if floor90 is not None:
-            check = compare(layout.warehouse, layout.floor_db, "floor_full")
-            check["name"] = f"(a) vs floor over {params.days} days"
-            checks.append(check)
-            full.rows = check["rows_warehouse"]
-            for info_floor in INFO_FLOORS:
-                print(f"{info_floor.step}: {info_floor.doing} ...")
-                info_steps.append(
-                    run_floor_step(
-                        layout,
-                        info_floor.step,
-                        info_floor.table,
-                        meters_csv,
-                        args,
-                        env,
-                        variant=info_floor.variant,
-                    )
-                )
-                check = compare(layout.warehouse, layout.floor_db, info_floor.table)
-                check["name"] = info_floor.check
-                checks.append(check)
-        else:
-            full.rows = warehouse_fact_rows(layout.warehouse)
 
-        print("(b0) incremental build with nothing new, before the day lands ...")
-        idle = run_dbt_step(
-            setup, "(b0) incremental, nothing new", "run", vars_full, USAGE_SELECTION
-        )
-        idle.note = (
-            "the same models again at the same as_of, no new file: what a run costs whatever "
-            "the data (dbt's materializations, watermark and register look-ups, commits)"
-        )
-        if floor90 is not None:
-            check = compare(layout.warehouse, layout.floor_db, "floor_full")
-            check["name"] = f"(b0) vs floor over {params.days} days"
-            checks.append(check)
-        land_extra_day(params, layout)
-        print(f"(b) incremental build after one more day, as_of {as_of_next} ...")
-        incremental = run_dbt_step(setup, "(b) incremental day", "run", vars_next, USAGE_SELECTION)
-        floor91 = None
-        if not args.skip_floor:
-            print("floor over all days ...")
-            floor91 = run_floor_step(
-                layout, f"floor over {params.days + 1} days", "floor_next", meters_csv, args, env
-            )
-            check = compare(layout.warehouse, layout.floor_db, "floor_next")
-            check["name"] = f"(b) vs floor over {params.days + 1} days"
-            checks.append(check)
-            incremental.rows = check["rows_warehouse"]
-        else:
-            incremental.rows = warehouse_fact_rows(layout.warehouse)
-        test_steps = run_test_steps(setup, vars_next)
-    except RuntimeError as error:
-        print(f"benchmark failed: {error}", file=sys.stderr)
-        return 1
-
+def _all_steps(t: _Timings, generation: float | None, rows: int) -> list[Step]:
+    """The report's steps: data generation first, then the timed steps in report order."""
     gen_step = Step(
         name="generate data",
         wall_s=generation,
         maxrss_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
         returncode=0,
-        rows=landed_rows + extra_rows,
+        rows=rows,
         note="in-process; reused" if generation is None else "in-process",
     )
-    steps = [gen_step, seed_step, full, startup]
-    if floor90:
-        steps.append(floor90)
-    steps.extend(info_steps)
-    steps.extend([idle, incremental])
-    if floor91:
-        steps.append(floor91)
-    steps.extend(test_steps)
+    steps = [gen_step, t.seed, t.full, t.startup]
+    if t.floor90:
+        steps.append(t.floor90)
+    steps.extend(t.info)
+    steps.extend([t.idle, t.incremental])
+    if t.floor91:
+        steps.append(t.floor91)
+    steps.extend(t.tests)
+    return steps
 
-    ratios = []
-    if floor90:
-        ratios.append(
-            _ratio(
-                "full / floor (SQL time)",
-                full.sql_s,
-                floor90.sql_s,
-                FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.sql_s)} s / {_fmt(floor90.sql_s)} s",
-            )
+
+def _floor_ratios(t: _Timings) -> list[dict[str, Any]]:
+    """The full build against the floor (SQL, node and wall time) and the informational
+    floors (none without a floor)."""
+    full, floor90 = t.full, t.floor90
+    if not floor90:
+        return []
+    ratios = [
+        _ratio(
+            "full / floor (SQL time)",
+            full.sql_s,
+            floor90.sql_s,
+            FULL_TO_FLOOR_TARGET,
+            f"{_fmt(full.sql_s)} s / {_fmt(floor90.sql_s)} s",
         )
-        for info_floor, info_step in zip(INFO_FLOORS, info_steps, strict=True):
-            info = _ratio(
-                info_floor.ratio,
-                full.sql_s,
-                info_step.sql_s,
-                FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.sql_s)} s / {_fmt(info_step.sql_s)} s; for information: "
-                + info_floor.meaning,
-            )
-            info["status"] = "info"
-            ratios.append(info)
-        ratios.append(
-            _ratio(
-                "full / floor (node time)",
-                full.node_s,
-                floor90.sql_s,
-                FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.node_s)} s / {_fmt(floor90.sql_s)} s",
-            )
+    ]
+    for info_floor, info_step in zip(INFO_FLOORS, t.info, strict=True):
+        info = _ratio(
+            info_floor.ratio,
+            full.sql_s,
+            info_step.sql_s,
+            FULL_TO_FLOOR_TARGET,
+            f"{_fmt(full.sql_s)} s / {_fmt(info_step.sql_s)} s; for information: "
+            + info_floor.meaning,
         )
-        ratios.append(
-            _ratio(
-                "full / floor (wall, dbt start-up incl.)",
-                full.wall_s,
-                floor90.wall_s,
-                FULL_TO_FLOOR_TARGET,
-                f"{_fmt(full.wall_s)} s / {_fmt(floor90.wall_s)} s",
-            )
-        )
+        info["status"] = "info"
+        ratios.append(info)
     ratios.append(
+        _ratio(
+            "full / floor (node time)",
+            full.node_s,
+            floor90.sql_s,
+            FULL_TO_FLOOR_TARGET,
+            f"{_fmt(full.node_s)} s / {_fmt(floor90.sql_s)} s",
+        )
+    )
+    ratios.append(
+        _ratio(
+            "full / floor (wall, dbt start-up incl.)",
+            full.wall_s,
+            floor90.wall_s,
+            FULL_TO_FLOOR_TARGET,
+            f"{_fmt(full.wall_s)} s / {_fmt(floor90.wall_s)} s",
+        )
+    )
+    return ratios
+
+
+def _incremental_ratios(t: _Timings) -> list[dict[str, Any]]:
+    """The incremental build against the full one (SQL, model SQL, marginal, node, wall)."""
+    full, incremental, idle = t.full, t.incremental, t.idle
+    ratios = [
         _ratio(
             "incremental / full (SQL time)",
             incremental.sql_s,
             full.sql_s,
             INCREMENTAL_TO_FULL_TARGET,
             f"{_fmt(incremental.sql_s)} s / {_fmt(full.sql_s)} s; dbt start-up "
-            f"{_fmt(startup.wall_s)} s reported apart",
-        )
-    )
-    ratios.append(
+            f"{_fmt(t.startup.wall_s)} s reported apart",
+        ),
         _ratio(
             "incremental / full (model SQL)",
             incremental.model_sql_s,
@@ -1356,8 +1434,8 @@ def run(args: argparse.Namespace) -> int:
             f"{_fmt(incremental.model_sql_s)} s / {_fmt(full.model_sql_s)} s; SQL time less "
             f"dbt's upkeep statements ({_fmt(incremental.upkeep_s)} s / "
             f"{_fmt(full.upkeep_s)} s)",
-        )
-    )
+        ),
+    ]
     marginal = _ratio(
         "(incremental - nothing new) / full (SQL)",
         None if incremental.sql_s is None or idle.sql_s is None else incremental.sql_s - idle.sql_s,
@@ -1386,25 +1464,59 @@ def run(args: argparse.Namespace) -> int:
             f"{_fmt(incremental.wall_s)} s / {_fmt(full.wall_s)} s",
         )
     )
-    print_report(steps, ratios, checks)
-    for check in checks:
-        if not check["match"]:
-            failures.append(check["name"])
+    return ratios
 
+
+def _write_report(
+    run: _Run,
+    steps: list[Step],
+    ratios: list[dict[str, Any]],
+    rows: tuple[int, int],
+    as_of: tuple[str, str],
+) -> list[str]:
+    """Write the figures as JSON (layout.report); returns the failed checks' names."""
+    failures = [check["name"] for check in run.checks if not check["match"]]
     report = {
-        "params": asdict(params),
-        "records_landed": landed_rows,
-        "records_extra_day": extra_rows,
-        "as_of": {"full": as_of_full, "incremental": as_of_next},
+        "params": asdict(run.params),
+        "records_landed": rows[0],
+        "records_extra_day": rows[1],
+        "as_of": {"full": as_of[0], "incremental": as_of[1]},
         "steps": [
             {**asdict(s), "model_sql_s": s.model_sql_s, "overhead_s": s.overhead_s} for s in steps
         ],
         "ratios": ratios,
-        "checks": checks,
+        "checks": run.checks,
         "correct": not failures,
     }
-    layout.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nfigures written to {layout.report}")
+    run.layout.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nfigures written to {run.layout.report}")
+    return failures
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of `trueup benchmark`: prepare the data, time the full builds against the
+    floor, dbt's start-up, the incremental builds and the tests, compute the ratios, print
+    and write them. Returns 2 on bad options, 1 on a correctness mismatch or failure."""
+    layout = _layout(args)
+    meters_csv = args.project_dir.resolve() / "seeds" / "meters.csv"
+    meters = load_meters(meters_csv)
+    problems = _option_problems(args)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    bench = _new_run(args, layout, meters_csv)
+    generation, landed_rows, extra_rows = _prepare_data(bench, meters)
+    try:
+        timings, as_of_full, as_of_next = _time_steps(bench)
+    except RuntimeError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    steps = _all_steps(timings, generation, landed_rows + extra_rows)
+    ratios = _floor_ratios(timings) + _incremental_ratios(timings)
+    print_report(steps, ratios, bench.checks)
+    failures = _write_report(
+        bench, steps, ratios, (landed_rows, extra_rows), (as_of_full, as_of_next)
+    )
     if failures:
         print(f"correctness MISMATCH: {', '.join(failures)}", file=sys.stderr)
         return 1

@@ -317,6 +317,110 @@ def _line(rows: list[dict[str, str]], quantity: Decimal, days: int, period_days:
     )
 
 
+@dataclass
+class _Commitment:
+    """A contract's minimum commitment over one period, prorated by its versions' days."""
+
+    amount: Fraction = Fraction(0)
+    has_commitment: bool = False
+    version: int = 0
+    tenant_id: str = ""
+    currency: str = ""
+
+
+def _segment_lines(
+    period: date,
+    v: Version,
+    window: tuple[date, date],
+    daily: Mapping[tuple[str, str], list[tuple[date, Decimal]]],
+    aggregations: Mapping[str, str],
+    cards: RateCards,
+) -> list[ExpectedLine]:
+    """One expected line per meter of a contract version's rate card over its part
+    (`window`) of the period."""
+    start, end = window
+    days = (end - start).days
+    period_days = (next_month(period) - period).days
+    lines = []
+    for meter, rows in cards[(v.contract_id, v.version)].items():
+        values = [q for d, q in daily[(v.tenant_id, meter)] if start <= d < end]
+        quantity = aggregate(values, aggregations[meter])
+        exact, amount = price(_line(rows, quantity, days, period_days, v))
+        lines.append(
+            ExpectedLine(
+                period,
+                v.tenant_id,
+                meter,
+                v.contract_id,
+                v.version,
+                start,
+                end,
+                v.currency,
+                quantity,
+                round_half_away(exact, 18),
+                amount,
+            )
+        )
+    return lines
+
+
+def _true_up_line(
+    period: date, contract_id: str, commitment: _Commitment, total: Decimal
+) -> ExpectedLine | None:
+    """The commitment true-up of a contract whose charges fall short of its commitment."""
+    shortfall = commitment.amount - Fraction(total)
+    if not commitment.has_commitment or round_half_away(shortfall, 2) <= 0:
+        return None
+    return ExpectedLine(
+        period,
+        commitment.tenant_id,
+        COMMITMENT_METER,
+        contract_id,
+        commitment.version,
+        period,
+        next_month(period),
+        commitment.currency,
+        Decimal(0),
+        round_half_away(shortfall, 18),
+        round_half_away(shortfall, 2),
+    )
+
+
+def _price_period(
+    period: date,
+    daily: Mapping[tuple[str, str], list[tuple[date, Decimal]]],
+    aggregations: Mapping[str, str],
+    cards: RateCards,
+    versions: list[Version],
+) -> list[ExpectedLine]:
+    """Every expected line of one period: the versions' segments, then the true-ups."""
+    period_end = next_month(period)
+    period_days = (period_end - period).days
+    lines: list[ExpectedLine] = []
+    commitments: dict[str, _Commitment] = defaultdict(_Commitment)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for v in versions:
+        if not v.overlaps(period, period_end):
+            continue
+        start, end = max(period, v.start), min(period_end, v.end or period_end)
+        segment = _segment_lines(period, v, (start, end), daily, aggregations, cards)
+        lines.extend(segment)
+        for line in segment:
+            totals[v.contract_id] += line.expected_amount
+        entry = commitments[v.contract_id]
+        if v.commitment is not None:
+            entry.amount += Fraction(v.commitment) * (end - start).days / period_days
+            entry.has_commitment = True
+        entry.version = max(entry.version, v.version)
+        entry.tenant_id = v.tenant_id
+        entry.currency = v.currency
+    for contract_id, commitment in sorted(commitments.items()):
+        true_up = _true_up_line(period, contract_id, commitment, totals[contract_id])
+        if true_up is not None:
+            lines.append(true_up)
+    return lines
+
+
 def price_periods(
     daily_rows: Iterable[DailyUsage],
     periods: Iterable[date],
@@ -330,62 +434,7 @@ def price_periods(
     versions = load_versions(seeds_dir)
     lines: list[ExpectedLine] = []
     for period in periods:
-        period_end = next_month(period)
-        period_days = (period_end - period).days
-        commitments: dict[str, list] = defaultdict(lambda: [Fraction(0), False, 0, "", ""])
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for v in versions:
-            if not v.overlaps(period, period_end):
-                continue
-            start, end = max(period, v.start), min(period_end, v.end or period_end)
-            days = (end - start).days
-            for meter, rows in cards[(v.contract_id, v.version)].items():
-                values = [q for d, q in daily[(v.tenant_id, meter)] if start <= d < end]
-                quantity = aggregate(values, aggregations[meter])
-                exact, amount = price(_line(rows, quantity, days, period_days, v))
-                lines.append(
-                    ExpectedLine(
-                        period,
-                        v.tenant_id,
-                        meter,
-                        v.contract_id,
-                        v.version,
-                        start,
-                        end,
-                        v.currency,
-                        quantity,
-                        round_half_away(exact, 18),
-                        amount,
-                    )
-                )
-                totals[v.contract_id] += amount
-            entry = commitments[v.contract_id]
-            if v.commitment is not None:
-                entry[0] += Fraction(v.commitment) * days / period_days
-                entry[1] = True
-            entry[2] = max(entry[2], v.version)
-            entry[3] = v.tenant_id
-            entry[4] = v.currency
-        for contract_id, (commitment, has_commitment, version, tenant, currency) in sorted(
-            commitments.items()
-        ):
-            shortfall = commitment - Fraction(totals[contract_id])
-            if has_commitment and round_half_away(shortfall, 2) > 0:
-                lines.append(
-                    ExpectedLine(
-                        period,
-                        tenant,
-                        COMMITMENT_METER,
-                        contract_id,
-                        version,
-                        period,
-                        period_end,
-                        currency,
-                        Decimal(0),
-                        round_half_away(shortfall, 18),
-                        round_half_away(shortfall, 2),
-                    )
-                )
+        lines.extend(_price_period(period, daily, aggregations, cards, versions))
     return lines
 
 

@@ -1,17 +1,41 @@
 """`trueup check`: a Great Expectations checkpoint over the finance marts, run after a build.
 
-It complements the dbt tests (which check keys, nulls, signs and accepted values inside the
-build) with what dbt does not check: value ranges, allowed statuses and ISO currency codes on
-the marts that have no such test, figures recomputed row by row in exact decimals
-(amount_variance = billed - expected, expected amounts from their discount, post-close
-deltas), and freshness against the build's `as_of`.
+It complements the dbt tests (keys, nulls, signs, accepted values and the seeds' reference
+rules, inside the build) with what dbt does not check: figures recomputed row by row in exact
+decimals across columns (amount_variance = billed - expected, expected amounts from their
+discount, post-close deltas, the ledger's entry type from the sign of its amount), bounds
+between columns and against the build's as_of (nothing dated after as_of, segments inside
+their period), freshness of the newest usage, and a second look at the append-only books
+(`fct_variance_at_close`, `fct_post_close_deltas`, `fct_adjustment_ledger`: statuses, ISO
+currency codes, hash digests, booked_at order) after they were written, which no dbt test
+covers.
+
+Expectations left to dbt (GX ran them too until they were found to re-check a dbt test; each
+property holds because the column is copied from a seed whose dbt test guarantees it):
+
+- fct_usage_daily.aggregation in (sum, count, max): seeds/_seeds.yml, meters.aggregation
+  `seed_value_in` [sum, count, max] (fct_usage_daily takes aggregation from the meters seed);
+- fct_expected_charges.pricing_model in the four models: seeds/_seeds.yml,
+  contract_rates.pricing_model `seed_value_in` [per_unit, graduated, volume, package];
+- fct_expected_charges.discount_pct in [0, 100]: seeds/_seeds.yml, contracts.discount_pct
+  `seed_value_in_range` [0, 100];
+- fct_expected_charges.contract_version >= 1: seeds/_seeds.yml, contracts
+  `contract_versions_are_consecutive` (versions are 1..n);
+- fct_trueup_variance.tolerance >= 0: seeds/_seeds.yml, reconciliation_tolerances.abs_tolerance
+  and .pct_tolerance `seed_value_in_range` (min 0; tolerance is the greater of the two bounds);
+- fct_trueup_variance.auto_adjust_limit >= 0: seeds/_seeds.yml,
+  reconciliation_tolerances.auto_adjust_limit `seed_value_in_range` (min 0).
+
+(The live variance's status has no GX expectation: `accepted_values` on
+fct_trueup_variance.status in models/marts/finance/_finance__models.yml owns it.)
 
 How it runs (GX Core 1.x, see TOOLCHAIN.md): the marts are read through a read-only DuckDB
 connection into pandas (DECIMAL columns stay Python `Decimal`s), then an ephemeral GX context
 validates them — a pandas datasource with one asset and whole-dataframe batch definition per
-mart, one expectation suite and validation definition per mart, one checkpoint — and writes
-Data Docs to a local folder, post-processed so they read offline (see `quality_docs`). The
-expectations live in this module: nothing GX generates is kept under version control.
+mart, one expectation suite and validation definition per mart, one checkpoint. The Data Docs
+are static pages of ours written from the validation results (`quality_docs`): GX's own site
+loads its scripts and styles from CDNs. The expectations live in this module: nothing GX
+generates is kept under version control.
 
 Exit codes: 0 every expectation passed; 1 at least one failed (a summary names each); 2 the
 check could not run (no warehouse, a build holds it, as_of unknown or invalid, a mart
@@ -38,8 +62,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from trueup_tools import PROJECT_DIR, quality_docs, warehouse
-from trueup_tools.billing import STATUSES
 from trueup_tools.runner import warehouse_path
+from trueup_tools.sample.billing_records import STATUSES
 
 if TYPE_CHECKING:  # imported lazily at run time: `import great_expectations` takes seconds
     import pandas as pd
@@ -73,9 +97,7 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Allowed values, from SPEC.md and the models' YAML.
-# variance statuses: STATUSES of trueup_tools.billing (the SPEC list, in precedence order)
-AGGREGATIONS = ("sum", "count", "max")
-PRICING_MODELS = ("per_unit", "graduated", "volume", "package")
+# variance statuses: STATUSES of trueup_tools.sample.billing_records (the SPEC list, in order)
 DELTA_STATUSES = ("added", "removed", "modified")
 ENTRY_TYPES = ("rebill", "credit_memo")
 APPROVALS = ("auto", "review")
@@ -341,7 +363,6 @@ def usage_daily_expectations(window: Window) -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     checks = [
-        _in_set("aggregation", AGGREGATIONS, "aggregation is one of sum, count, max"),
         _at_least("event_count", 1, "event_count is at least 1 (a row is a day with events)"),
         _not_less("event_count", "late_event_count", "late_event_count is at most event_count"),
         _not_less(
@@ -372,22 +393,8 @@ def usage_daily_expectations(window: Window) -> list[Expectation]:
 
 
 def expected_charges_expectations(window: Window) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
     return [
         _iso_currency("currency"),
-        _in_set(
-            "pricing_model",
-            PRICING_MODELS,
-            "pricing_model is per_unit, graduated, volume or package (empty on commitment lines)",
-        ),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="discount_pct",
-            min_value=0,
-            max_value=100,
-            description="discount_pct is between 0 and 100",
-        ),
-        _at_least("contract_version", 1, "contract_version is at least 1"),
         _equal(
             "expected_amount",
             "recomputed_expected_amount",
@@ -448,7 +455,6 @@ def _variance_figures() -> list[Expectation]:
         ),
         _iso_currency("currency"),
         _at_least("expected_amount", 0, "expected_amount is not negative"),
-        _at_least("tolerance", 0, "tolerance is not negative"),
     ]
 
 
@@ -458,7 +464,6 @@ def trueup_variance_expectations(window: Window) -> list[Expectation]:
     return [
         *_variance_figures(),
         _at_least("metered_quantity", 0, "metered_quantity is not negative"),
-        _at_least("auto_adjust_limit", 0, "auto_adjust_limit is not negative"),
         _at_most(
             "period_start",
             window.as_of_period,
@@ -476,6 +481,7 @@ def trueup_variance_expectations(window: Window) -> list[Expectation]:
 def variance_at_close_expectations(window: Window) -> list[Expectation]:
     return [
         *_variance_figures(),
+        _at_least("tolerance", 0, "tolerance is not negative"),
         _in_set("status", STATUSES, f"status is one of {', '.join(STATUSES)}"),
         _not_less("closed_at", "watermark_at", "closed_at is not before the period's watermark"),
     ]
@@ -557,8 +563,9 @@ def _quiet_gx() -> Iterator[None]:
         gx_logger.setLevel(previous)
 
 
-def _context(docs_dir: Path) -> Any:
-    """An ephemeral GX context (in-memory stores, no progress bars) with one local docs site."""
+def _context() -> Any:
+    """An ephemeral GX context: in-memory stores, no progress bars, no Data Docs site (the
+    pages are ours, see `quality_docs`)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -566,28 +573,17 @@ def _context(docs_dir: Path) -> Any:
         ProgressBarsConfig,
     )
 
-    site = {
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {
-            "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir),
-        },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
-    }
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
         progress_bars=ProgressBarsConfig(globally=False),
         analytics_enabled=False,
-        data_docs_sites={"local": site},
+        data_docs_sites={},
     )
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def run_checkpoint(
-    frames: dict[str, pd.DataFrame], window: Window, docs_dir: Path
-) -> CheckpointResult:
-    """Validate every mart's frame against its suite in one checkpoint run; write Data Docs.
+def run_checkpoint(frames: dict[str, pd.DataFrame], window: Window) -> CheckpointResult:
+    """Validate every mart's frame against its suite in one checkpoint run.
 
     A checkpoint hands the same batch parameters to all its validation definitions, so
     dataframe assets (whose frame comes in the batch parameters) would all see one frame.
@@ -597,7 +593,7 @@ def run_checkpoint(
     """
     import great_expectations as gx
 
-    context = _context(docs_dir)
+    context = _context()
     source = context.data_sources.add_pandas("trueup_warehouse")
     with tempfile.TemporaryDirectory(prefix="trueup-check-") as scratch:
         definitions = []
@@ -628,10 +624,7 @@ def run_checkpoint(
                 },
             )
         )
-        result = checkpoint.run()
-    # Once for the whole run (GX's UpdateDataDocsAction rebuilds the site per validation).
-    context.build_data_docs(site_names=["local"])
-    return result
+        return checkpoint.run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -685,6 +678,57 @@ def _columns(kwargs: dict) -> tuple[str, ...]:
 def _example(row: dict, columns: Sequence[str]) -> str:
     values = ", ".join(f"{column}={_show(row.get(column))}" for column in columns)
     return f"{row.get(ROW_KEY, '?')}: {values}"
+
+
+def _arguments(kwargs: dict) -> dict[str, Any]:
+    """An expectation's arguments as the suite page shows them (no batch id, no columns)."""
+    hidden = {"batch_id", "column", "column_A", "column_B", "column_list"}
+    return {key: value for key, value in kwargs.items() if key not in hidden}
+
+
+def _detail(result: Any) -> tuple[str, list[str]]:
+    """What a validation observed, in words, and its example rows."""
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        message = str(info.get("exception_message") or "unknown error").splitlines()[0]
+        return f"could not be evaluated: {message}", []
+    details = result.result or {}
+    if "unexpected_count" not in details:
+        return f"observed: {_show(details.get('observed_value'))}", []
+    columns = _columns(result.expectation_config.kwargs)
+    examples = [
+        _example(row, columns) for row in details.get("partial_unexpected_index_list") or []
+    ]
+    words = (
+        f"{details['unexpected_count']:,} of {details.get('element_count') or 0:,} rows break it"
+    )
+    return words, examples
+
+
+def docs_pages(
+    result: CheckpointResult, frames: dict[str, pd.DataFrame]
+) -> list[quality_docs.SuitePage]:
+    """Each mart's expectations and outcomes, as the Data Docs pages show them."""
+    pages = []
+    for validation in result.run_results.values():
+        rows = []
+        for outcome in validation.results:
+            config = outcome.expectation_config
+            detail, examples = _detail(outcome)
+            rows.append(
+                quality_docs.ResultRow(
+                    words=config.description or config.type,
+                    columns=_columns(config.kwargs),
+                    kind=config.type,
+                    arguments=_arguments(config.kwargs),
+                    success=bool(outcome.success),
+                    detail=detail,
+                    examples=examples,
+                )
+            )
+        mart = validation.suite_name
+        pages.append(quality_docs.SuitePage(mart=mart, rows=len(frames[mart]), results=rows))
+    return pages
 
 
 def _failure(mart: str, result: Any) -> Failure:
@@ -770,9 +814,11 @@ def check(
         return 2
     add_recomputed_columns(frames)
     with _quiet_gx():
-        result = run_checkpoint(frames, window, docs_dir)
+        result = run_checkpoint(frames, window)
     suites, failures = outcomes(result, frames)
-    index = _write_docs(docs_dir, database, window, source, suites, failures)
+    index = _write_docs(
+        docs_dir, database, window, source, (suites, failures), docs_pages(result, frames)
+    )
     elapsed = time.monotonic() - started
     unchecked = "; usage age not checked" if max_usage_age_days is None else ""
     print(
@@ -804,10 +850,14 @@ def _write_docs(
     database: Path,
     window: Window,
     source: str,
-    suites: Sequence[SuiteOutcome],
-    failures: Sequence[Failure],
+    found: tuple[Sequence[SuiteOutcome], Sequence[Failure]],
+    pages: Sequence[quality_docs.SuitePage],
 ) -> Path:
-    quality_docs.make_offline(docs_dir)
+    """Write the suite and result page of every mart, then the index; returns the index."""
+    suites, failures = found
+    for page in pages:
+        quality_docs.write_suite_page(docs_dir, page)
+        quality_docs.write_result_page(docs_dir, page)
     age = window.max_usage_age_days
     facts = [
         ("checkpoint", CHECKPOINT_NAME),

@@ -1,6 +1,6 @@
 """Tests of the billing-export generator and of its ground truth (no dbt needed).
 
-The landing files are re-read here independently of `trueup_tools.billing` (plain `csv`,
+The landing files are re-read here independently of `trueup_tools.sample` (plain `csv`,
 DuckDB for Parquet, the seeds read directly) so that the files, the truth and the injected
 faults are checked against each other."""
 
@@ -20,16 +20,11 @@ import duckdb
 import pytest
 
 from trueup_tools import PROJECT_DIR, cli
-from trueup_tools.billing import (
-    FAULT_KINDS,
-    STATUSES,
-    BillingLine,
-    ExportFile,
-    compute_billing_truth,
-)
-from trueup_tools.generate import GeneratorConfig, generate
 from trueup_tools.pricing import UsageDay
-from trueup_tools.truth import Invalid
+from trueup_tools.sample import GeneratorConfig, generate
+from trueup_tools.sample.billing_records import FAULT_KINDS, STATUSES, BillingLine, ExportFile
+from trueup_tools.sample.billing_truth import compute_billing_truth
+from trueup_tools.sample.usage_rules import Invalid
 
 SEEDS = PROJECT_DIR / "seeds"
 SMALL = GeneratorConfig(events=800, wide_quantity_rate=0.004)

@@ -37,8 +37,9 @@ import duckdb
 import libfaketime
 import pytest
 
-from trueup_tools import PROJECT_DIR, generate, pricing, truth
+from trueup_tools import PROJECT_DIR, generate, pricing
 from trueup_tools.build import REFERENCE_FOLDER, DemoBuild, demo_rate_amendment
+from trueup_tools.sample import usage_truth as truth
 
 FAKETIME_LIBRARY = (
     Path(libfaketime.__file__).parent / "vendor" / "libfaketime" / "src" / "libfaketime.so.1"

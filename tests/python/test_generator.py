@@ -18,23 +18,18 @@ import pytest
 
 from trueup_tools import cli
 from trueup_tools.build import add_demo_arguments
-from trueup_tools.generate import (
-    GeneratorConfig,
-    add_arguments,
-    build_records,
-    config_from_args,
-    generate,
-)
-from trueup_tools.truth import (
+from trueup_tools.generate import add_arguments, config_from_args
+from trueup_tools.sample import GeneratorConfig, build_records, generate
+from trueup_tools.sample.usage_rules import (
     REASONS,
     Invalid,
     UsageRecord,
     UsageTruth,
-    compute_usage_truth,
     event_weight,
     month_watermark,
     quarantine_reason,
 )
+from trueup_tools.sample.usage_truth import compute_usage_truth
 
 # the generator tests exercise the numeric stress case too (off by default)
 STRESS = GeneratorConfig(wide_quantity_rate=0.004)

@@ -10,8 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import Dataset, Warehouse, make_dataset
-from trueup_tools.generate import build_records
-from trueup_tools.truth import compute_usage_truth
+from trueup_tools.sample import build_records
+from trueup_tools.sample.usage_truth import compute_usage_truth
 
 DAILY_COLUMNS = (
     "tenant_id, meter, usage_date, quantity, event_count, duplicate_count, "
