@@ -346,11 +346,11 @@ def test_the_status_seed_is_the_vocabulary() -> None:
 
 
 def test_the_billing_truth_uses_the_seeds_statuses() -> None:
-    """The Python truth of the variance (trueup_tools.billing) assigns the seed's statuses in
+    """The Python truth of the variance (trueup_tools.sample) assigns the seed's statuses in
     the seed's precedence."""
-    from trueup_tools import billing
+    from trueup_tools.sample import billing_records
 
-    assert tuple(billing.STATUSES) == status_names()
+    assert tuple(billing_records.STATUSES) == status_names()
 
 
 def test_the_variance_rules_cover_the_seed() -> None:

@@ -1,5 +1,5 @@
 """The billing data's vocabulary: export systems, categories, variance statuses (`STATUSES`,
-the SPEC list in precedence order), fault kinds, the export columns, and the logical
+the seed's list in precedence order), fault kinds, the export columns, and the logical
 `BillingLine` / `ExportFile` / `Fault` / `BillingData` every billing stage passes on.
 """
 
@@ -15,6 +15,7 @@ from trueup_tools.pricing import (
     next_month,
 )
 from trueup_tools.sample.usage_rules import Invalid
+from trueup_tools.vocabulary import status_names
 
 SOURCE_SYSTEMS: tuple[str, ...] = ("focus", "invoice_lines")
 
@@ -25,17 +26,10 @@ FOCUS_CATEGORIES: tuple[str, ...] = ("usage", "purchase", "tax", "credit", "adju
 INVOICE_LINE_TYPES: tuple[str, ...] = ("usage", "correction", "tax", "credit")
 
 
-STATUSES: tuple[str, ...] = (
-    "no_contract",
-    "unpriced_meter",
-    "currency_mismatch",
-    "missing_billing",
-    "missing_usage",
-    "matched",
-    "auto_adjust",
-    "needs_review",
-)
-"""Variance statuses in precedence order (the first that applies wins)."""
+STATUSES: tuple[str, ...] = status_names()
+"""Variance statuses in precedence order (the first that applies wins): the names of the seed
+`variance_statuses`, the one list the models and the tests read too. Which status a key gets
+is decided by the billing truth's own rules, not by the seed."""
 
 
 UNMAPPED_REASONS: tuple[str, ...] = (
