@@ -33,7 +33,8 @@
 with
 
 landed as (
-    {{ trueup_read_billing_files('focus', required, optional) }}
+    -- the exports, read by the engine's reader (the seam)
+    {{ trueup_read_focus_lines(source('billing', 'focus_lines'), required, optional) }}
 ),
 
 cleaned as (

@@ -9,7 +9,8 @@
 with
 
 landed as (
-    {{ trueup_read_billing_files('invoice_lines', required, []) }}
+    -- the exports, read by the engine's reader (the seam)
+    {{ trueup_read_invoice_lines(source('billing', 'invoice_lines'), required, []) }}
 ),
 
 cleaned as (
