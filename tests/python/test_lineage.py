@@ -161,7 +161,7 @@ def test_usage_lineage_lists_every_real_upstream(manifest: dict) -> None:
     for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] == "test" and (
             "usage_check_window" in (node.get("raw_code") or "")
-            or node.get("test_metadata", {}).get("name") == "unique_recent_usage_locations"
+            or "usage_check_rollup" in node.get("test_metadata", {}).get("kwargs", {})
         ):
             assert "model.trueup.int_usage_daily_rolled_up" in node["depends_on"]["nodes"], (
                 unique_id

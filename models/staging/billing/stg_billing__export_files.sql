@@ -5,8 +5,8 @@
 
 with
 
+-- the export files of both billing sources, listed by the engine's reader (the seam)
 final as (
-    -- the export files of both billing sources, listed by the engine's reader (the seam)
     {{ trueup_read_export_files([
         source('billing', 'focus_lines'), source('billing', 'invoice_lines'),
     ]) }}

@@ -32,8 +32,8 @@
 
 with
 
+-- the exports, read by the engine's reader (the seam)
 landed as (
-    -- the exports, read by the engine's reader (the seam)
     {{ trueup_read_focus_lines(source('billing', 'focus_lines'), required, optional) }}
 ),
 

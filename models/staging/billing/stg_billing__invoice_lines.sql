@@ -8,8 +8,8 @@
 
 with
 
+-- the exports, read by the engine's reader (the seam)
 landed as (
-    -- the exports, read by the engine's reader (the seam)
     {{ trueup_read_invoice_lines(source('billing', 'invoice_lines'), required, []) }}
 ),
 

@@ -22,9 +22,9 @@
 
 with
 
+-- the landing's records, read by the engine's reader (the seam), minus the files this model
+-- has loaded already (its own table)
 typed as (
-    -- the landing's records, read by the engine's reader (the seam), minus the files this
-    -- model has loaded already (its own table)
     {{ trueup_read_usage_records(
         source('usage', 'usage_records'), this if is_incremental() else none, known_meters
     ) }}
