@@ -1,16 +1,27 @@
 {#- Stops the run before any model when the landing root does not exist (a typo or an unmounted
-    volume must not look like a quiet day), if the run selects a model that reads the landing
-    folder (listed below). An existing empty root is fine: it means no data. Called by the
-    on-run-start hook; it lists a folder outside the landing contract, so it reads no file. -#}
+    volume must not look like a quiet day), if the run selects a node that reads the landing
+    folder: one that depends on a landing source (a source with meta.landing_folder) or calls
+    one of the landing listings (trueup_landing_reader_macros). An existing empty root is fine:
+    it means no data. Called by the on-run-start hook; it lists a folder outside the landing
+    contract, so it reads no file. -#}
 {% macro trueup_check_landing_root() -%}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set landing_sources = [] -%}
+    {%- for node in graph.sources.values() if node.meta.get('landing_folder') -%}
+        {%- do landing_sources.append(node.unique_id) -%}
+    {%- endfor -%}
+    {%- set listings = [] -%}
+    {%- for name in trueup_landing_reader_macros() -%}
+        {%- do listings.append('macro.' ~ project_name ~ '.' ~ name) -%}
+    {%- endfor -%}
     {%- set readers = [] -%}
-    {%- for name in ['stg_usage__records', 'stg_billing__focus_lines', 'stg_billing__invoice_lines',
-                     'int_landing_files_registered', 'fct_landing_file_incidents'] -%}
-        {%- if 'model.' ~ project_name ~ '.' ~ name in selected_resources -%}
-            {%- do readers.append(name) -%}
+    {%- for unique_id in selected_resources if unique_id in graph.nodes -%}
+        {%- set depends_on = graph.nodes[unique_id].depends_on -%}
+        {%- if depends_on.nodes | select('in', landing_sources) | list
+            or depends_on.macros | select('in', listings) | list -%}
+            {%- do readers.append(unique_id) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if readers -%}
@@ -18,4 +29,10 @@
             "select count(*) from (" ~ trueup_landed_files_sql('.trueup-landing-root-check') ~ ")"
         ) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The macros that list landing files for a model that reads the landing without a landing
+    source (the file register and the incident check watch every landed file). -#}
+{% macro trueup_landing_reader_macros() -%}
+    {{ return(['trueup_watched_landing_files_sql', 'trueup_landed_files_sql']) }}
 {%- endmacro %}

@@ -16,10 +16,11 @@
     as_of long after the last arrival still checks the latest ones. Older records were checked
     by the builds that processed them and do not change (staging is append-only).
     None, meaning every record: when the window is null; when nothing is visible yet; when every
-    day of the rollup was computed at one as_of (the first build, a full refresh, a replay or an
+    day of `rollup` (ref('int_usage_daily_rolled_up'), passed by the caller so that dbt sees
+    the dependency) was computed at one as_of (the first build, a full refresh, a replay or an
     out-of-order arrival recomputed it from every record); before execution; and when
     `relation` does not exist. Runs queries at execute time. -#}
-{% macro trueup_usage_check_since(relation) -%}
+{% macro trueup_usage_check_since(relation, rollup) -%}
     {%- set days = trueup_usage_check_window_days() -%}
     {%- if days is none or not execute -%}
         {{ return(none) }}
@@ -28,8 +29,7 @@
         {#- not built yet (a lint's compile): the check's own query reports the missing table -#}
         {{ return(none) }}
     {%- endif -%}
-    {%- set rollup = trueup_usage_watermark_relation() -%}
-    {%- if rollup is not none -%}
+    {%- if adapter.get_relation(rollup.database, rollup.schema, rollup.identifier) is not none -%}
         {#- every day of the rollup computed at one as_of: the build recomputed it from every
             record (the first build, a full refresh, a replay, an out-of-order arrival), so
             nothing older was checked by an earlier build -#}
@@ -50,9 +50,10 @@
 
 {#- A SQL condition on `column` (an ingested_at) that selects the records the history-wide usage
     checks look at in this build (see trueup_usage_check_since; `relation` holds the staged
-    records the window is anchored on): `true` when they look at every record. -#}
-{% macro trueup_usage_check_window(relation, column='ingested_at') -%}
-    {%- set since = trueup_usage_check_since(relation) -%}
+    records the window is anchored on, `rollup` is ref('int_usage_daily_rolled_up')): `true`
+    when they look at every record. -#}
+{% macro trueup_usage_check_window(relation, rollup, column='ingested_at') -%}
+    {%- set since = trueup_usage_check_since(relation, rollup) -%}
     {%- if since is none -%}
         true
     {%- else -%}

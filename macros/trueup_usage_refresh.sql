@@ -8,19 +8,18 @@
       recomputed from every visible record, so it always equals a build from scratch at this
       as_of;
     - 'incremental': only records that became visible since the last build are processed.
-    `watermark` reads the state from the usage watermark (see trueup_usage_watermark_relation)
-    instead of the model's own rows; `check_order` enables the out-of-order check (dedupe depends
-    on arrival order); `quiet` skips the log line (the pre-hook asks the same question as the
-    model). -#}
-{% macro trueup_usage_refresh(check_order=false, quiet=false, watermark=false) -%}
+    The state is the model's own (`{{ this }}`): the maxima of its processed_as_of and of
+    `loaded_column`, the latest staging load it had taken in (the rollup's loaded_through, the
+    dedupe's processed_at: a build stamps what it processes with the same run stamp as the
+    records it loads). A build that added no row leaves the state where it was: the next batch
+    starts from there and is larger, never wrong. `check_order` enables the out-of-order check
+    (dedupe depends on arrival order); `quiet` skips the log line (the pre-hook asks the same
+    question as the model). -#}
+{% macro trueup_usage_refresh(check_order=false, quiet=false, loaded_column='loaded_at') -%}
     {%- if not execute or not is_incremental() -%}
         {{ return({'mode': 'full', 'state': {}}) }}
     {%- endif -%}
-    {%- if watermark -%}
-        {%- set state = trueup_usage_state(trueup_usage_watermark_relation(), 'loaded_through') -%}
-    {%- else -%}
-        {%- set state = trueup_usage_state(this) -%}
-    {%- endif -%}
+    {%- set state = trueup_usage_state(this, loaded_column) -%}
     {%- set why = none -%}
     {%- if not state -%}
         {%- set why = "no usage watermark to continue from" -%}

@@ -1,5 +1,5 @@
 {#- What an incremental usage model has already processed, read from `relation` (the model
-    itself, or the usage watermark): the latest as_of it ran at and the latest staging load it
+    itself: `{{ this }}`): the latest as_of it ran at and the latest staging load it
     took records from (column `loaded_column`). Empty dict when the relation does not exist or
     has no rows yet. -#}
 {% macro trueup_usage_state(relation, loaded_column='loaded_at') -%}

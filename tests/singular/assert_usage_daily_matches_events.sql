@@ -8,7 +8,8 @@
     folded them in. Null compares every day.
 -#}
 {%- set classified = ref('int_usage_records_classified') -%}
-{%- set window = trueup_usage_check_window(ref('stg_usage__records')) -%}
+{%- set window = trueup_usage_check_window(
+    ref('stg_usage__records'), ref('int_usage_daily_rolled_up')) -%}
 {%- set checked = (window | trim) != 'true' -%}
 {%- if checked -%}
 {#- the days the recent records land on (as originals, or as a removed copy's winner), read

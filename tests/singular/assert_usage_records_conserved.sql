@@ -10,7 +10,8 @@
     its records; older files were compared by the builds that processed them. Null compares
     every file.
 -#}
-{%- set window = trueup_usage_check_window(ref('stg_usage__records')) -%}
+{%- set window = trueup_usage_check_window(
+    ref('stg_usage__records'), ref('int_usage_daily_rolled_up')) -%}
 {%- set checked = (window | trim) != 'true' -%}
 
 with

@@ -4,7 +4,8 @@
     to their day; removed duplicates count on their winner's day) and rewrites just the days they
     touch. A replay or an out-of-order arrival recomputes it from every visible record.
     The watermark is the latest as_of (processed_as_of) and staging load (loaded_through) folded
-    in; int_usage_duplicates_identified reads it too, so both process the same batch.
+    in, read from this model's own rows (`{{ this }}`); int_usage_duplicates_identified keeps
+    its own, so a build that stopped between the two leaves each where it got to.
 -#}
 {{
     config(
@@ -12,11 +13,11 @@
         incremental_strategy='merge',
         unique_key=['tenant_id', 'meter', 'usage_date'],
         on_schema_change='fail',
-        pre_hook="{{ trueup_usage_reset_hook(check_order=true, watermark=true) }}",
+        pre_hook="{{ trueup_usage_reset_hook(check_order=true, loaded_column='loaded_through') }}",
     )
 }}
 
-{%- set refresh = trueup_usage_refresh(check_order=true, watermark=true) -%}
+{%- set refresh = trueup_usage_refresh(check_order=true, loaded_column='loaded_through') -%}
 {%- set mode, state = refresh.mode, refresh.state -%}
 
 with

@@ -5,20 +5,22 @@
     (ingested_at, source_file, line_number): the first is an original; a later copy is a
     duplicate of the current original when it arrives within dedupe_horizon_days of it
     (inclusive), else it starts a new original.
-    Incremental: the batch is the records that became visible since the usage watermark
-    (int_usage_daily_rolled_up's, which folds the same batch in afterwards); the only history
-    read is the earlier copies of the batch's keys within the horizon.
+    Incremental: the batch is the records that became visible since this model's own
+    watermark, read from its rows (`{{ this }}`): the latest processed_as_of and processed_at
+    (the run stamp, which is also the loaded_at of the records that build loaded). A build that
+    removes nothing leaves the watermark where it was, so the next batch starts there. The only
+    history read is the earlier copies of the batch's keys within the horizon.
 -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ trueup_usage_reset_hook(check_order=true, watermark=true) }}",
+        pre_hook="{{ trueup_usage_reset_hook(check_order=true, loaded_column='processed_at') }}",
     )
 }}
 
-{%- set refresh = trueup_usage_refresh(check_order=true, watermark=true) -%}
+{%- set refresh = trueup_usage_refresh(check_order=true, loaded_column='processed_at') -%}
 {%- set mode, state = refresh.mode, refresh.state -%}
 {%- set horizon_days = trueup_int_var('dedupe_horizon_days') -%}
 {%- set copy_columns = [

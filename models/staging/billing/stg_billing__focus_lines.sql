@@ -32,8 +32,9 @@
 
 with
 
+-- the exports, read by the engine's reader (the seam)
 landed as (
-    {{ trueup_read_billing_files('focus', required, optional) }}
+    {{ trueup_read_focus_lines(source('billing', 'focus_lines'), required, optional) }}
 ),
 
 cleaned as (

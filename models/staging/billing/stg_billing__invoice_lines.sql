@@ -8,8 +8,9 @@
 
 with
 
+-- the exports, read by the engine's reader (the seam)
 landed as (
-    {{ trueup_read_billing_files('invoice_lines', required, []) }}
+    {{ trueup_read_invoice_lines(source('billing', 'invoice_lines'), required, []) }}
 ),
 
 cleaned as (

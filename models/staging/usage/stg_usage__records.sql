@@ -3,8 +3,8 @@
     Incremental: a build reads only the files it has not loaded before (files never change
     after landing), whatever their records' ingested_at; visibility by as_of is applied
     downstream, so that a later build with a later as_of does not re-read a file. The files
-    loaded so far are looked up in the register int_usage_files_loaded (see
-    trueup_usage_files_to_load), not in every staged record.
+    loaded so far are this model's own (`{{ this }}`, see trueup_usage_files_to_load): the
+    register int_usage_files_loaded is built from staging, downstream, and is never read here.
     JSONL lines are parsed as strict JSON, each field from its own value (numbers digit for
     digit); Parquet rows are read column by column. The raw text is kept for records that fail a check.
 -#}
@@ -16,64 +16,18 @@
     )
 }}
 
-{%- set files = trueup_split_usage_files(
-    trueup_usage_files_to_load(this, trueup_model_relation('int_usage_files_loaded'))
-    if is_incremental() else trueup_usage_files_to_load()
-) -%}
 {%- set known_meters = trueup_known_meters() %}
 
 -- depends_on: {{ ref('meters') }}
 
 with
 
-jsonl_lines as (
-    {{ trueup_read_jsonl_lines(files.jsonl) }}
-),
-
-parquet_rows as (
-    {{ trueup_read_parquet_rows(files.parquet, known_meters) }}
-),
-
-fields as (
-    -- each line parsed as strict JSON; the same meaning under the two record shapes' names,
-    -- every field from its own JSON value (numbers digit for digit)
-    {{ trueup_json_usage_fields('jsonl_lines') }}
-),
-
-json_typed as (
-    select
-        source_file,
-        line_number,
-        source_format,
-        record_shape,
-        is_supported_schema,
-        {{ trueup_trimmed_text('producer_text') }} as producer,
-        {{ trueup_trimmed_text('event_id_text') }} as event_id,
-        {{ trueup_trimmed_text('tenant_id_text') }} as tenant_id,
-        {{ trueup_trimmed_text('meter_text') }} as meter,
-        coalesce(quantity_kind, 'null') <> 'null' as has_quantity,
-        case when quantity_kind in ('number', 'string')
-                then {{ trueup_parse_decimal('quantity_text', 9) }}
-        end as quantity,
-        case when event_ts_kind = 'string'
-                then {{ trueup_parse_utc_timestamp(trueup_trimmed_text('event_ts_text')) }}
-        end as event_ts,
-        case when ingested_at_kind = 'string'
-                then {{ trueup_parse_utc_timestamp(trueup_trimmed_text('ingested_at_text')) }}
-        end as ingested_at,
-        case
-            when coalesce(sample_rate_kind, 'null') = 'null' then cast(1 as decimal(38, 18))
-            when sample_rate_kind in ('number', 'string')
-                then {{ trueup_parse_decimal('sample_rate_text', 18) }}
-        end as sample_rate,
-        raw_record
-    from fields
-),
-
+-- the landing's records, read by the engine's reader (the seam), minus the files this model
+-- has loaded already (its own table)
 typed as (
-    select * from json_typed
-    union all
-    select * from parquet_rows
+    {{ trueup_read_usage_records(
+        source('usage', 'usage_records'), this if is_incremental() else none, known_meters
+    ) }}
 ),
 
 final as (
