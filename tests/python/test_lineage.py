@@ -21,10 +21,6 @@ import pytest
 from conftest import TARGET_PATH, Dataset, Warehouse, worker_paths
 from trueup_tools.runner import DbtResult, run_dbt
 
-# trueup_close_context (the books engineer's) still looks up the close tables by schema; it is
-# fixed on its own branch. Remove this exclusion when that branch is merged.
-NOT_YET_FIXED = frozenset({"macro.trueup.trueup_close_context"})
-
 LANDING_SOURCES = {
     "source.trueup.usage.usage_records": "usage",
     "source.trueup.billing.focus_lines": "billing/focus",
@@ -104,8 +100,6 @@ def ancestors(manifest: dict, unique_id: str) -> set[str]:
 def test_no_model_is_looked_up_by_name(manifest: dict) -> None:
     offenders = []
     for unique_id, code in project_code(manifest).items():
-        if unique_id in NOT_YET_FIXED:
-            continue
         rest = GET_PASSED_RELATION.sub("", code)
         offenders += [f"{unique_id}: {p.pattern}" for p in BY_NAME if p.search(rest)]
     assert not offenders, "models located by name, not by ref()/this:\n" + "\n".join(offenders)
@@ -131,7 +125,6 @@ def test_no_hard_coded_schema(manifest: dict) -> None:
     offenders = [
         f"{unique_id}: {match.group(0).strip()}"
         for unique_id, code in project_code(manifest).items()
-        if unique_id not in NOT_YET_FIXED
         for match in HARD_CODED_SCHEMA.finditer(code)
     ]
     assert not offenders, "hard-coded finance/ops schemas:\n" + "\n".join(offenders)
