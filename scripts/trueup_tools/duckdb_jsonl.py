@@ -34,6 +34,8 @@ from typing import Any
 
 import duckdb
 
+from trueup_tools.vocabulary import FLAT_USAGE_FIELDS
+
 MAX_RECORD_BYTES = 1 << 20
 """The largest line read as a record (1 MiB, without its line ending); longer is malformed."""
 
@@ -52,16 +54,7 @@ JSONL_LINE = duckdb.struct_type(
     }
 )
 
-FIELD_NAMES = (
-    "producer",
-    "event_id",
-    "tenant_id",
-    "meter",
-    "quantity",
-    "event_ts",
-    "ingested_at",
-    "sample_rate",
-)
+FIELD_NAMES = FLAT_USAGE_FIELDS
 FLAT_FIELDS = frozenset(FIELD_NAMES)
 """A record with any of these top-level keys is flat (schema v1)."""
 

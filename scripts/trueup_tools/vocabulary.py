@@ -1,5 +1,8 @@
 """The project's written-once vocabularies, read from the seeds that define them.
 
+The flat usage record's field names (`FLAT_USAGE_FIELDS`, the SPEC's input format) are read by
+the JSONL reader, the sample generator and the tests.
+
 The variance statuses (seed ``variance_statuses``: status, precedence, is_exception,
 is_bookable, description) are what fct_trueup_variance assigns, the ledger books and the SLIs
 count; Python that needs them (the billing truth, tests) reads them here instead of repeating
@@ -16,6 +19,19 @@ from pathlib import Path
 from trueup_tools import PROJECT_DIR
 
 STATUS_SEED = PROJECT_DIR / "seeds" / "variance_statuses.csv"
+
+FLAT_USAGE_FIELDS: tuple[str, ...] = (
+    "event_id",
+    "producer",
+    "tenant_id",
+    "meter",
+    "quantity",
+    "event_ts",
+    "ingested_at",
+    "sample_rate",
+)
+"""The top-level fields of a flat (schema v1) usage record, in the SPEC's order (the order the
+sample generator writes them). A record with any of them is flat."""
 _BOOLEANS = {"true": True, "false": False}
 
 

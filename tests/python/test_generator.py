@@ -30,6 +30,7 @@ from trueup_tools.sample.usage_rules import (
     quarantine_reason,
 )
 from trueup_tools.sample.usage_truth import compute_usage_truth
+from trueup_tools.vocabulary import FLAT_USAGE_FIELDS
 
 # the generator tests exercise the numeric stress case too (off by default)
 STRESS = GeneratorConfig(wide_quantity_rate=0.004)
@@ -201,16 +202,7 @@ def test_manifest_as_of_is_the_max_readable_ingested_at(
 
 # --------------------------------------------------------------------------- file fidelity
 
-FLAT_FIELDS = (
-    "event_id",
-    "producer",
-    "tenant_id",
-    "meter",
-    "quantity",
-    "event_ts",
-    "ingested_at",
-    "sample_rate",
-)
+FLAT_FIELDS = FLAT_USAGE_FIELDS
 CE_MAP = {
     "id": "event_id",
     "source": "producer",

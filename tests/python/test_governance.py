@@ -139,6 +139,17 @@ def test_marts_are_the_public_interface(intact: Path) -> None:
                 assert models[uid]["access"] == "public", f"{exposure['name']} reads {uid}"
 
 
+def test_readme_shows_the_current_dag(intact: Path) -> None:
+    """README.md's "How it fits together" DAG is the one the manifest gives (regenerate it
+    with `python -m trueup_tools.dag target/manifest.json` after a `dbt parse`)."""
+    from trueup_tools.dag import mermaid
+
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert shown == mermaid(manifest(intact)), "README.md's DAG is out of date"
+    assert "stg_usage__records" in shown and "fct_adjustment_ledger" in shown
+
+
 def test_documented_columns_are_the_built_columns(intact: Path, built: Warehouse) -> None:
     built_columns: dict[tuple[str, str], set[str]] = {}
     for schema, table, column in built.query(

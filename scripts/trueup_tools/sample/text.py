@@ -12,6 +12,7 @@ from random import Random
 from typing import Any
 
 from trueup_tools.sample.plan import ABSENT, _BadText, _Draft, _Num
+from trueup_tools.vocabulary import FLAT_USAGE_FIELDS
 
 OFFSETS: tuple[tuple[str, timezone | None], ...] = (
     ("Z", UTC),
@@ -99,16 +100,7 @@ def _json_object(items: list[tuple[str, Any]], rng: Random | None = None) -> str
     return "{" + ", ".join(parts) + "}"
 
 
-FLAT_KEYS = (
-    "event_id",
-    "producer",
-    "tenant_id",
-    "meter",
-    "quantity",
-    "event_ts",
-    "ingested_at",
-    "sample_rate",
-)
+FLAT_KEYS = FLAT_USAGE_FIELDS
 
 
 def _flat_items(draft: _Draft, rng: Random) -> list[tuple[str, Any]]:

@@ -21,18 +21,9 @@ from trueup_tools.sample.landing import _Output
 from trueup_tools.sample.plan import _File
 from trueup_tools.sample.text import naive_utc_text
 from trueup_tools.sample.usage_rules import UsageTruth, format_quantity
+from trueup_tools.vocabulary import FLAT_USAGE_FIELDS
 
-STAGE_COLUMNS = (
-    "event_id",
-    "producer",
-    "tenant_id",
-    "meter",
-    "quantity",
-    "event_ts",
-    "ingested_at",
-    "sample_rate",
-    "specversion",
-)
+STAGE_COLUMNS = (*FLAT_USAGE_FIELDS, "specversion")
 
 
 def _parquet_select(file: _File) -> str:
