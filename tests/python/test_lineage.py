@@ -35,8 +35,12 @@ SEAMS = {
 
 # a relation passed in (ref(), source(), this): adapter.get_relation(x.database, x.schema,
 # x.identifier) is a look-up of that relation, not of a model by name
+# not a look-up by name: the built state of a relation the caller was given (positional or
+# keyword arguments), and whether a model is part of this run's selection
 GET_PASSED_RELATION = re.compile(
-    r"adapter\.get_relation\(\s*(\w+)\.database\s*,\s*\1\.schema\s*,\s*\1\.identifier\s*\)"
+    r"adapter\.get_relation\(\s*(?:database\s*=\s*)?(\w+)\.database\s*,"
+    r"\s*(?:schema\s*=\s*)?\1\.schema\s*,\s*(?:identifier\s*=\s*)?\1\.identifier\s*\)"
+    r"|['\"]model\.['\"]\s*~\s*project_name\s*~\s*['\"]\.\w+['\"]\s+(?:not\s+)?in\s+selected_resources"
 )
 BY_NAME = [
     re.compile(r"trueup_model_relation"),
@@ -117,8 +121,20 @@ def test_the_check_finds_a_look_up_by_name() -> None:
     for code in looks_up:
         rest = GET_PASSED_RELATION.sub("", code)
         assert any(p.search(rest) for p in BY_NAME), code
-    passed = "adapter.get_relation(rollup.database, rollup.schema, rollup.identifier)"
-    assert not any(p.search(GET_PASSED_RELATION.sub("", passed)) for p in BY_NAME)
+    passed = [
+        "adapter.get_relation(rollup.database, rollup.schema, rollup.identifier)",
+        "adapter.get_relation(\n    database=relation.database, schema=relation.schema,"
+        " identifier=relation.identifier\n)",
+        "'model.' ~ project_name ~ '.fct_trueup_variance' not in selected_resources",
+    ]
+    for code in passed:
+        assert not any(p.search(GET_PASSED_RELATION.sub("", code)) for p in BY_NAME), code
+    # a relation that was not passed in, or a node looked up in the graph, still counts
+    for code in [
+        "adapter.get_relation(database=rollup.database, schema='ops', identifier=x)",
+        "{% set n = graph.nodes['model.' ~ project_name ~ '.x'] %}",
+    ]:
+        assert any(p.search(GET_PASSED_RELATION.sub("", code)) for p in BY_NAME), code
 
 
 def test_no_hard_coded_schema(manifest: dict) -> None:
