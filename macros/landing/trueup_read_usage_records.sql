@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {% macro duckdb__trueup_read_usage_records(source_relation, loaded_relation, known_meters) -%}
-{%- set files = trueup_split_usage_files(trueup_usage_files_to_load(
+{%- set files = _trueup_split_usage_files(trueup_usage_files_to_load(
     trueup_landing_folder(source_relation), loaded_relation)) -%}
 with
 

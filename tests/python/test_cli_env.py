@@ -134,7 +134,7 @@ def test_trueup_dbt_runs_dbt_on_the_project_and_warns_about_unknown_vars(
 
 def test_known_vars_macro_lists_the_project_vars() -> None:
     project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
-    macro = (PROJECT_DIR / "macros" / "trueup_project_vars.sql").read_text()
+    macro = (PROJECT_DIR / "macros" / "project" / "trueup_project_vars.sql").read_text()
     listed = re.findall(r"'([a-z_]+)',", macro)
     assert listed == list(project_vars)
 

@@ -118,7 +118,7 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "changed", ["analyses/ledger_balance_by_tenant.sql", "macros/trueup_string_literal.sql"]
+    "changed", ["analyses/ledger_balance_by_tenant.sql", "macros/sql/trueup_string_literal.sql"]
 )
 def test_a_changed_analysis_or_macro_invalidates_the_cache(
     project_copy: Path, changed: str, monkeypatch: pytest.MonkeyPatch
