@@ -2,7 +2,7 @@
     units, by one multiplication: only for values below 10^(38 - 2 * scale), whose product
     still fits the DECIMAL (12.5 with scale 9 -> 12500000000). trueup_decimal_units takes any
     value, at about four times the cost. Spark lowers the scale of a DECIMAL(38, s) product
-    (rounding it), so it always takes the split form. -#}
+    (rounding it): its variant will take the split form (docs/macros.md, engine variants). -#}
 {% macro trueup_small_decimal_units(value, scale) -%}
     {{ return(adapter.dispatch('trueup_small_decimal_units', 'trueup')(value, scale)) }}
 {%- endmacro %}

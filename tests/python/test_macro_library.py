@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -436,3 +437,52 @@ def test_the_checker_flags_a_name_outside_the_conventions() -> None:
 def test_the_signature_reader_takes_defaults_and_line_breaks() -> None:
     sql = "{% macro m(\n    a, b='x, y', c=[1, 2],\n    d=none\n) -%}{{ a }}{%- endmacro %}"
     assert signature(sql) == ["a", "b", "c", "d"]
+
+
+# --- the integration seeds of the unit macros ---------------------------------------------
+
+
+def _expected_values():
+    import importlib.util
+
+    path = PROJECT_DIR / "integration_tests" / "expected_values.py"
+    spec = importlib.util.spec_from_file_location("expected_values", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generated_integration_seeds_equal_their_generator() -> None:
+    """The seeds of integration_tests/expected_values.py are what it computes (nobody edited an
+    expected value by hand), and each has a model and an equality test."""
+    module = _expected_values()
+    assert module.differing() == []
+    documented = (PROJECT_DIR / "integration_tests" / "models" / "_models.yml").read_text()
+    for macro in module.GENERATED:
+        assert (PROJECT_DIR / "integration_tests" / "models" / f"test_{macro}.sql").is_file()
+        assert f"name: test_{macro}\n" in documented, macro
+
+
+def test_the_seed_check_notices_an_edited_expected_value(tmp_path: Path) -> None:
+    module = _expected_values()
+    for macro in module.GENERATED:
+        seed = module.seed_path(macro)
+        (tmp_path / seed.name).write_text(seed.read_text())
+    edited = tmp_path / "data_trueup_int_div.csv"
+    edited.write_text(edited.read_text().replace("\n7,2,3\n", "\n7,2,4\n"))
+    assert module.differing(tmp_path) == ["trueup_int_div"]
+
+
+def test_the_generator_rounds_and_truncates_as_documented() -> None:
+    module = _expected_values()
+    assert [module.truncated(n, d) for n, d in [(7, 2), (-7, 2), (7, -2), (-1, 3)]] == [
+        3,
+        -3,
+        -3,
+        0,
+    ]
+    halves = [module.half_away_from_zero(Fraction(n, 2)) for n in (1, 3, -1, -3)]
+    assert halves == [1, 2, -1, -2]
+    assert module.decimal_text(Fraction(1, 100), 2) == "0.01"
+    assert module.decimal_text(Fraction(125, 10), 9) == "12.500000000"

@@ -1,0 +1,199 @@
+"""Write the seeds of inputs and expected outputs of the integer and unit macros.
+
+The expected values are computed here with Python's exact integers, `fractions.Fraction` and
+`datetime.date`, never by running a macro, so that a reviewer can regenerate and check them:
+
+    python integration_tests/expected_values.py           # (re)write the seeds
+    python integration_tests/expected_values.py --check   # exit 1 when a seed differs
+
+Each seed is text (DuckDB would read long numbers as DOUBLE); the model of each macro casts
+the inputs to the types the macro documents (macros/sql/_sql__macros.yml). The cases sit on the
+edges: zero, the smallest unit, ties of rounding, and values next to each macro's documented
+bound (128-bit integers below 10^38; trueup_small_decimal_units below 10^(38 - 2 * scale)).
+The seeds of the older macros (divide_exact, percentage, ...) were worked out by hand and are
+not written by this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+BOUND = 10**38  # DECIMAL(38, 0): the 128-bit integers every engine holds
+SCALES = (2, 9, 15, 18)  # the scales the project uses (cents, quantities, billing, prices)
+
+
+def truncated(numerator: int, denominator: int) -> int:
+    """Integer division rounding toward zero (SQL's `div`), from the exact fraction."""
+    exact = Fraction(numerator, denominator)
+    whole = exact.numerator // exact.denominator
+    return whole + 1 if exact < 0 and whole != exact else whole
+
+
+def half_away_from_zero(value: Fraction) -> int:
+    """`value` rounded to a whole number, a tie away from zero."""
+    magnitude = abs(value)
+    whole = magnitude.numerator // magnitude.denominator
+    if magnitude - whole >= Fraction(1, 2):
+        whole += 1
+    return whole if value >= 0 else -whole
+
+
+def decimal_text(value: Fraction, scale: int) -> str:
+    """A value with at most `scale` decimals written with exactly `scale` decimals."""
+    units = value * 10**scale
+    assert units.denominator == 1, (value, scale)
+    sign = "-" if units < 0 else ""
+    digits = str(abs(units.numerator)).rjust(scale + 1, "0")
+    return f"{sign}{digits[:-scale]}.{digits[-scale:]}"
+
+
+def int_div_rows() -> Iterable[dict[str, object]]:
+    cases = [
+        (0, 1), (7, 2), (8, 2), (1, 3), (2, 3), (10**18, 7), (BOUND - 1, 1), (BOUND - 1, 2),
+        (BOUND - 1, BOUND - 1), (BOUND - 2, BOUND - 1), (-7, 2), (7, -2), (-7, -2), (-1, 3),
+    ]  # fmt: skip
+    for numerator, denominator in cases:
+        yield {
+            "numerator": numerator,
+            "denominator": denominator,
+            "expected": truncated(numerator, denominator),
+        }
+
+
+def divide_units_rows() -> Iterable[dict[str, object]]:
+    """numerator / denominator rounded half away from zero; `small_numerator` marks the cases
+    the one-division form may take, (2n + d) div 2d: both 2n + d and 2d below 10^38 (the model
+    runs the general form on every row and the one-division form on the marked rows)."""
+    cases = [
+        (0, 1), (1, 2), (3, 2), (5, 2), (1, 3), (2, 3), (5, 3), (49, 100), (50, 100), (51, 100),
+        (10**18 * 7 + 5, 10), (BOUND // 2 - 1, 1), (BOUND // 2 - 3, 3), (BOUND - 1, 1),
+        (BOUND - 1, 2), (BOUND - 1, 10**19), (BOUND - 1, BOUND - 1), (BOUND // 2, BOUND - 1),
+        (BOUND // 2 - 1, BOUND - 1), (0, 9 * 10**37), (1, 9 * 10**37), (0, BOUND // 2 - 1),
+    ]  # fmt: skip
+    for numerator, denominator in cases:
+        yield {
+            "numerator": numerator,
+            "denominator": denominator,
+            "small_numerator": str(
+                2 * numerator + denominator < BOUND and 2 * denominator < BOUND
+            ).lower(),
+            "expected": half_away_from_zero(Fraction(numerator, denominator)),
+        }
+
+
+def units_to_decimal_rows() -> Iterable[dict[str, object]]:
+    for scale in SCALES:
+        for units in (0, 1, 5, 10**scale, 10**scale * 12 + 10**scale // 2, BOUND - 1):
+            yield {
+                "units": units,
+                "scale": scale,
+                "expected": decimal_text(Fraction(units, 10**scale), scale),
+            }
+
+
+def decimal_units_rows() -> Iterable[dict[str, object]]:
+    """Any DECIMAL(38, scale) value >= 0: up to the largest, 10^(38 - scale) - 10^-scale."""
+    for scale in SCALES:
+        unit = Fraction(1, 10**scale)
+        largest = Fraction(BOUND - 1, 10**scale)
+        for value in (
+            Fraction(0),
+            unit,
+            Fraction(25, 2),
+            1 - unit,
+            Fraction(10**6) + unit,
+            largest,
+        ):
+            yield {
+                "value": decimal_text(value, scale),
+                "scale": scale,
+                "expected": int(value * 10**scale),
+            }
+
+
+def small_decimal_units_rows() -> Iterable[dict[str, object]]:
+    """Values below the documented bound 10^(38 - 2 * scale), up to the largest one."""
+    for scale in SCALES:
+        unit = Fraction(1, 10**scale)
+        largest = Fraction(10 ** (38 - 2 * scale)) - unit
+        for value in (Fraction(0), unit, Fraction(25, 2), 1 - unit, largest):
+            yield {
+                "value": decimal_text(value, scale),
+                "scale": scale,
+                "expected": int(value * 10**scale),
+            }
+
+
+def days_between_rows() -> Iterable[dict[str, object]]:
+    cases = [
+        ("2026-03-01", "2026-03-01"), ("2026-03-01", "2026-03-02"), ("2026-02-01", "2026-03-01"),
+        ("2024-02-01", "2024-03-01"), ("2000-02-01", "2000-03-01"), ("2100-02-01", "2100-03-01"),
+        ("2026-12-31", "2027-01-01"), ("2026-01-01", "2027-01-01"), ("2024-01-01", "2025-01-01"),
+        ("2026-03-15", "2026-03-01"), ("0001-01-01", "9999-12-31"),
+    ]  # fmt: skip
+    for start, end in cases:
+        yield {
+            "start_date": start,
+            "end_date": end,
+            "expected": (date.fromisoformat(end) - date.fromisoformat(start)).days,
+        }
+
+
+GENERATED: dict[str, Callable[[], Iterable[dict[str, object]]]] = {
+    "trueup_int_div": int_div_rows,
+    "trueup_divide_units": divide_units_rows,
+    "trueup_units_to_decimal": units_to_decimal_rows,
+    "trueup_decimal_units": decimal_units_rows,
+    "trueup_small_decimal_units": small_decimal_units_rows,
+    "trueup_days_between": days_between_rows,
+}
+
+
+def seed_text(rows: Iterable[dict[str, object]]) -> str:
+    rows = list(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def seed_path(macro: str) -> Path:
+    return SEEDS / f"data_{macro}.csv"
+
+
+def differing(seeds: Path = SEEDS) -> list[str]:
+    """The generated seeds whose committed text differs from what this script writes."""
+    return [
+        macro
+        for macro, rows in GENERATED.items()
+        if not (seeds / seed_path(macro).name).is_file()
+        or (seeds / seed_path(macro).name).read_text() != seed_text(rows())
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = differing()
+        for macro in stale:
+            print(f"{seed_path(macro)} differs from its generator", file=sys.stderr)
+        return 1 if stale else 0
+    for macro, rows in GENERATED.items():
+        seed_path(macro).write_text(seed_text(rows()))
+        print(f"wrote {seed_path(macro)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
