@@ -15,7 +15,6 @@ The checker is tested both ways on small fake manifests.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,9 +25,8 @@ import jinja2
 import jinja2.nodes
 import pytest
 
-from conftest import TARGET_PATH
+from test_lineage import manifest as parsed_project  # noqa: F401 (a fixture: one dbt parse)
 from trueup_tools import PROJECT_DIR
-from trueup_tools.runner import run_dbt
 
 PACKAGE = "trueup"
 DOMAINS = ("sql", "landing", "usage", "pricing", "books", "project")
@@ -242,30 +240,12 @@ def outside_texts(root: Path = PROJECT_DIR) -> dict[str, str]:
 # --- the project --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The manifest of one dbt parse of the project (on the in-memory target)."""
-    landing = tmp_path_factory.mktemp("landing")
-    target = tmp_path_factory.mktemp("target")
-    result = run_dbt(
-        "parse",
-        dbt_vars={"landing_path": str(landing)},
-        extra=[
-            "--target", "memory",
-            "--target-path", str(target),
-            "--log-path", str(TARGET_PATH.parent / "macro-library-logs"),
-        ],
-    )  # fmt: skip
-    assert result.success, result.exception
-    return json.loads((target / "manifest.json").read_text())
-
-
-def test_the_macro_library_is_organised_documented_and_tested(manifest: dict) -> None:
-    macros = project_macros(manifest)
+def test_the_macro_library_is_organised_documented_and_tested(parsed_project: dict) -> None:  # noqa: F811
+    macros = project_macros(parsed_project)
     assert len(macros) > 90
     assert {m.path.parts[1] for m in macros.values()} == set(DOMAINS)
     assert any(m.name.startswith("_trueup_") for m in macros.values())
-    assert library_problems(manifest, outside_texts()) == []
+    assert library_problems(parsed_project, outside_texts()) == []
 
 
 def test_each_domain_has_its_macro_yaml() -> None:
