@@ -5,9 +5,7 @@
 {%- endmacro %}
 
 {% macro default__trueup_file_sha256_sql(path_sql) -%}
-    {{ exceptions.raise_compiler_error(
-        "trueup hashes landing files with a function registered on DuckDB's connection; the "
-        ~ target.type ~ " adapter has no implementation of trueup_file_sha256_sql yet.") }}
+    {{ _trueup_registered_function_missing('trueup_file_sha256_sql', 'hashes landing files') }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_file_sha256_sql(path_sql) -%}

@@ -11,9 +11,7 @@
 {%- endmacro %}
 
 {% macro default__trueup_json_usage_fields(lines) -%}
-    {{ exceptions.raise_compiler_error(
-        "trueup parses JSONL records with a function registered on DuckDB's connection; the "
-        ~ target.type ~ " adapter has no implementation of trueup_json_usage_fields yet.") }}
+    {{ _trueup_registered_function_missing('trueup_json_usage_fields', 'parses JSONL records') }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_json_usage_fields(lines) -%}

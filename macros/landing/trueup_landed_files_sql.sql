@@ -7,9 +7,7 @@
 {%- endmacro %}
 
 {% macro default__trueup_landed_files_sql(folder) -%}
-    {{ exceptions.raise_compiler_error(
-        "trueup lists landing files with a function registered on DuckDB's connection; the "
-        ~ target.type ~ " adapter has no implementation of trueup_landed_files_sql yet.") }}
+    {{ _trueup_registered_function_missing('trueup_landed_files_sql', 'lists landing files') }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_landed_files_sql(folder) -%}

@@ -10,9 +10,7 @@
 {%- endmacro %}
 
 {% macro default__trueup_read_jsonl_lines(files) -%}
-    {{ exceptions.raise_compiler_error(
-        "trueup reads JSONL files with a function registered on DuckDB's connection; the "
-        ~ target.type ~ " adapter has no implementation of trueup_read_jsonl_lines yet.") }}
+    {{ _trueup_registered_function_missing('trueup_read_jsonl_lines', 'reads JSONL files') }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_read_jsonl_lines(files) -%}

@@ -9,9 +9,7 @@
 {%- endmacro %}
 
 {% macro default__trueup_watched_landing_files_sql() -%}
-    {{ exceptions.raise_compiler_error(
-        "trueup lists landing files with a function registered on DuckDB's connection; the "
-        ~ target.type ~ " adapter has no implementation of trueup_watched_landing_files_sql.") }}
+    {{ _trueup_registered_function_missing('trueup_watched_landing_files_sql', 'lists landing files') }}
 {%- endmacro %}
 
 {% macro duckdb__trueup_watched_landing_files_sql() -%}
