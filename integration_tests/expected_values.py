@@ -1,4 +1,4 @@
-"""Write the seeds of inputs and expected outputs of the integer and unit macros.
+"""Write the seeds of inputs and expected outputs of the integer, unit and pricing macros.
 
 The expected values are computed here with Python's exact integers, `fractions.Fraction` and
 `datetime.date`, never by running a macro, so that a reviewer can regenerate and check them:
@@ -147,6 +147,111 @@ def days_between_rows() -> Iterable[dict[str, object]]:
         }
 
 
+# (case, pricing_model, quantity, [(up_to, unit_price, flat_fee)], package_size, free_quantity,
+#  segment_days, period_days, discount_pct): every pricing model, tier boundaries, q = 0, the
+#  half cent that only the exact fraction rounds right, a full discount, amounts near 10^14
+GRADUATED = [("1000", "0.01", "5"), ("5000", "0.008", "3"), (None, "0.005", "2")]
+VOLUME = [("1000", "0.01", "4"), ("5000", "0.008", "6"), (None, "0.005", "8")]
+PRICED_LINES = [
+    (1, "per_unit", "1234.5", [(None, "0.002", "10")], None, None, 31, 31, "0"),
+    (2, "per_unit", "0", [(None, "1", "2")], None, None, 9, 28, "9"),
+    (3, "graduated", "5000", GRADUATED, None, None, 30, 30, "10"),
+    (4, "graduated", "0", GRADUATED, None, None, 30, 30, "0"),
+    (5, "graduated", "5000.000000001", GRADUATED, None, None, 29, 29, "0"),
+    (6, "volume", "0", VOLUME, None, None, 31, 31, "0"),
+    (7, "volume", "1000", VOLUME, None, None, 31, 31, "0"),
+    (8, "volume", "1000.5", VOLUME, None, None, 10, 31, "2.5"),
+    (9, "volume", "123456789.123456789", VOLUME, None, None, 1, 28, "0"),
+    (10, "package", "250", [(None, "7.5", "1")], "100", "100", 15, 30, "0"),
+    (11, "package", "100", [(None, "7.5", "0")], "100", "100", 30, 30, "0"),
+    (12, "package", "100.000000001", [(None, "7.5", "0")], "100", "100", 30, 30, "0"),
+    (13, "package", "7", [(None, "0.333333333", "0")], "3", None, 30, 30, "0"),
+    (14, "per_unit", "42", [(None, "1.999999999", "30")], None, None, 17, 31, "100"),
+    (15, "per_unit", "99999999999", [(None, "999.999999999", "123456.789")], None, None, 17, 31,
+     "33.3333"),
+]  # fmt: skip
+
+
+def tier_usage(
+    model: str,
+    q: Fraction,
+    tier: int,
+    low: Fraction,
+    up_to: Fraction | None,
+    price: Fraction,
+    package_size: Fraction | None,
+    free: Fraction | None,
+) -> Fraction:
+    contains = (q > low and (up_to is None or q <= up_to)) or (q == 0 and tier == 1)
+    if model == "per_unit":
+        return q * price
+    if model == "graduated":
+        return max(Fraction(0), min(q, q if up_to is None else up_to) - low) * price
+    if model == "volume":
+        return q * price if contains else Fraction(0)
+    packages = max(q - (free or 0), Fraction(0)) / package_size
+    return -(-packages.numerator // packages.denominator) * price
+
+
+def tier_fee(
+    model: str, q: Fraction, tier: int, low: Fraction, up_to: Fraction | None, fee: Fraction
+) -> Fraction:
+    contains = (q > low and (up_to is None or q <= up_to)) or (q == 0 and tier == 1)
+    if model in ("per_unit", "package"):
+        return fee
+    if model == "graduated":
+        return fee if tier == 1 or q > low else Fraction(0)
+    return fee if contains else Fraction(0)
+
+
+def price_line_tiers_rows() -> Iterable[dict[str, object]]:
+    """One row per line x tier; `expected` (the same on every tier of a line) is usage_amount,
+    prorated_flat_fee and expected_amount as DECIMAL(38, 18), (38, 18) and (38, 2) text."""
+    for case, model, quantity, tiers, size, free, segment, period, pct in PRICED_LINES:
+        q = Fraction(quantity)
+        usage = fees = Fraction(0)
+        low = Fraction(0)
+        bounds = []
+        for tier, (up_to, price, fee) in enumerate(tiers, start=1):
+            top = None if up_to is None else Fraction(up_to)
+            bounds.append(low)
+            usage += tier_usage(
+                model,
+                q,
+                tier,
+                low,
+                top,
+                Fraction(price),
+                None if size is None else Fraction(size),
+                None if free is None else Fraction(free),
+            )
+            fees += tier_fee(model, q, tier, low, top, Fraction(fee))
+            low = top if top is not None else low
+        prorated = Fraction(half_away_from_zero(fees * segment / period * 10**18), 10**18)
+        amount = (usage + fees * segment / period) * (1 - Fraction(pct) / 100)
+        cents = Fraction(half_away_from_zero(amount * 100), 100)
+        expected = "|".join(
+            [decimal_text(usage, 18), decimal_text(prorated, 18), decimal_text(cents, 2)]
+        )
+        for tier, (up_to, price, fee) in enumerate(tiers, start=1):
+            yield {
+                "case_id": case,
+                "pricing_model": model,
+                "quantity": quantity,
+                "tier": tier,
+                "lower_bound": decimal_text(bounds[tier - 1], 9),
+                "up_to": up_to or "",
+                "unit_price": price,
+                "flat_fee": fee,
+                "package_size": size or "",
+                "free_quantity": free or "",
+                "segment_days": segment,
+                "period_days": period,
+                "discount_pct": pct,
+                "expected": expected,
+            }
+
+
 GENERATED: dict[str, Callable[[], Iterable[dict[str, object]]]] = {
     "trueup_int_div": int_div_rows,
     "trueup_divide_units": divide_units_rows,
@@ -154,6 +259,7 @@ GENERATED: dict[str, Callable[[], Iterable[dict[str, object]]]] = {
     "trueup_decimal_units": decimal_units_rows,
     "trueup_small_decimal_units": small_decimal_units_rows,
     "trueup_days_between": days_between_rows,
+    "trueup_price_line_tiers": price_line_tiers_rows,
 }
 
 
