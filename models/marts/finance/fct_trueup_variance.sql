@@ -34,15 +34,6 @@ statuses as (
     select * from {{ ref('int_variance_statuses') }}
 ),
 
-default_tolerance as (
-    select
-        abs_tolerance,
-        pct_tolerance,
-        auto_adjust_limit
-    from tolerances
-    where meter = '*'
-),
-
 rate_digests as (
     -- what a version's rate card says for a meter, as text
     select distinct
@@ -147,10 +138,9 @@ joined as (
             and rate_card_meters.meter is null
             and keys.meter <> 'commitment_true_up'
         ) as is_unpriced_meter,
-        coalesce(tolerances.abs_tolerance, default_tolerance.abs_tolerance) as abs_tolerance,
-        coalesce(tolerances.pct_tolerance, default_tolerance.pct_tolerance) as pct_tolerance,
-        coalesce(tolerances.auto_adjust_limit, default_tolerance.auto_adjust_limit)
-            as auto_adjust_limit
+        tolerances.abs_tolerance,
+        tolerances.pct_tolerance,
+        tolerances.auto_adjust_limit
     from keys
     inner join periods on keys.period_start = periods.period_start
     left join expected
@@ -172,8 +162,9 @@ joined as (
         on keys.period_start = rate_card_meters.period_start
         and keys.tenant_id = rate_card_meters.tenant_id
         and keys.meter = rate_card_meters.meter
-    left join tolerances on keys.meter = tolerances.meter
-    cross join default_tolerance
+    -- the meter's own tolerances, else the `*` row's (int_tolerances_effective fills both)
+    left join tolerances as meter_tolerances on keys.meter = meter_tolerances.meter
+    inner join tolerances on coalesce(meter_tolerances.meter, '*') = tolerances.meter
 ),
 
 currency_checked as (
