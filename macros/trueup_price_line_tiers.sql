@@ -7,16 +7,15 @@
     (unrounded, 18 decimals) and expected_amount (discounted and rounded once to cents, half
     away from zero, from the exact fraction: trueup_discounted_prorated_amount). Shared by the pricing model and the pricing property test. -#}
 {% macro trueup_price_line_tiers(line_tiers, line_keys) -%}
+    {#- what every tier row of a line carries alike: its keys and the proration and discount -#}
+    {%- set line_columns = line_keys + ['segment_days', 'period_days', 'discount_pct'] -%}
     with
 
     tier_amounts as (
         select
-            {% for key in line_keys -%}
-            {{ key }},
+            {% for column in line_columns -%}
+            {{ column }},
             {% endfor -%}
-            segment_days,
-            period_days,
-            discount_pct,
             {{ trueup_tier_usage_amount(
                 'pricing_model', 'quantity', 'tier', 'lower_bound', 'up_to', 'unit_price',
                 'package_size', 'free_quantity'
@@ -29,18 +28,15 @@
 
     line_amounts as (
         select
-            {% for key in line_keys -%}
-            {{ key }},
+            {% for column in line_columns -%}
+            {{ column }},
             {% endfor -%}
-            segment_days,
-            period_days,
-            discount_pct,
             cast(sum(usage_amount) as decimal(38, 18)) as usage_amount,
             cast(sum(flat_fee) as decimal(38, 18)) as flat_fee,
             {{ trueup_divide_exact('sum(flat_fee) * segment_days', 'period_days', 18) }}
             as prorated_flat_fee
         from tier_amounts
-        group by {{ (line_keys + ['segment_days', 'period_days', 'discount_pct']) | join(', ') }}
+        group by {{ line_columns | join(', ') }}
     )
 
     select

@@ -16,11 +16,7 @@
         from {{ rows }}
         group by {{ keys | join(', ') }}
     ) as guarded
-        on {% for key in keys -%}
-        {{ rows }}.{{ key }} = guarded.{{ key }}
-        {%- if not loop.last %}
-        and {% endif %}
-        {%- endfor %}
+        on {{ trueup_keys_match(rows, 'guarded', keys) }}
     where
         case
             when guarded.guarded_measure >= {{ limit }}

@@ -9,7 +9,8 @@
     the tenant, meter, period and contract version, before any amount is computed. The bound is
     exact DECIMAL like the amounts, each term capped at the limit so that it cannot overflow. -#}
 
-{%- set line_keys = ['period_start', 'contract_id', 'contract_version', 'meter'] %}
+{%- set rate_card_keys = ['contract_id', 'contract_version', 'meter'] %}
+{%- set line_keys = ['period_start'] + rate_card_keys %}
 {%- set amount_limit = 99900000000000 %}
 
 with
@@ -75,11 +76,7 @@ measured_lines as (
         lines.*,
         line_quantities.quantity
     from lines
-    inner join line_quantities
-        on lines.period_start = line_quantities.period_start
-        and lines.contract_id = line_quantities.contract_id
-        and lines.contract_version = line_quantities.contract_version
-        and lines.meter = line_quantities.meter
+    inner join line_quantities on {{ trueup_keys_match('lines', 'line_quantities', line_keys) }}
 ),
 
 line_tiers as (
@@ -102,28 +99,36 @@ line_tiers as (
         tiers.package_size,
         tiers.free_quantity
     from measured_lines
-    inner join tiers
-        on measured_lines.contract_id = tiers.contract_id
-        and measured_lines.contract_version = tiers.contract_version
-        and measured_lines.meter = tiers.meter
+    inner join tiers on {{ trueup_keys_match('measured_lines', 'tiers', rate_card_keys) }}
 ),
 
-tier_bounds as (
-    -- an upper bound of each tier's share of its line's amount before discount (see the
-    -- header), each term capped at the limit: exact, and never overflowing
+tier_units as (
+    -- the units a tier can charge for: the quantity (package: the packages started, plus one;
+    -- at most 10^24, where any price of at least 10^-9 reaches the limit anyway)
     select
         *,
         case
             when pricing_model = 'package'
-                then {{ trueup_capped_product(
-                    'least(' ~ trueup_ceil_divide('quantity', 'nullif(package_size, 0)')
-                    ~ ', cast(1000000000000000000000000 as decimal(38, 0))) + 1',
-                    'unit_price', amount_limit
-                ) }}
-            else {{ trueup_capped_product('quantity', 'unit_price', amount_limit) }}
-        end
-        + {{ trueup_capped_product('coalesce(flat_fee, 0)', 1, amount_limit) }} as amount_bound
+                then cast(
+                        least(
+                            {{ trueup_ceil_divide('quantity', 'nullif(package_size, 0)') }},
+                            cast(1000000000000000000000000 as decimal(38, 0))
+                        ) + 1
+                        as decimal(38, 9)
+                    )
+            else cast(quantity as decimal(38, 9))
+        end as bound_units
     from line_tiers
+),
+
+tier_bounds as (
+    -- an upper bound of each tier's share of its line's amount before discount (see the
+    -- header): units × unit_price plus the flat fee, each capped at the limit, exact
+    select
+        *,
+        {{ trueup_capped_product('bound_units', 'unit_price', amount_limit) }}
+        + {{ trueup_capped_product('coalesce(flat_fee, 0)', 1, amount_limit) }} as amount_bound
+    from tier_units
 ),
 
 priceable_line_tiers as (
@@ -163,11 +168,7 @@ final as (
         line_amounts.expected_amount,
         measured_lines.currency
     from measured_lines
-    inner join line_amounts
-        on measured_lines.period_start = line_amounts.period_start
-        and measured_lines.contract_id = line_amounts.contract_id
-        and measured_lines.contract_version = line_amounts.contract_version
-        and measured_lines.meter = line_amounts.meter
+    inner join line_amounts on {{ trueup_keys_match('measured_lines', 'line_amounts', line_keys) }}
 )
 
 select * from final

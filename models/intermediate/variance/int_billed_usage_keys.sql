@@ -12,8 +12,8 @@ lines as (
     where bucket = 'reconciled_usage'
 ),
 
+-- a key of 10^8 lines or more stops the build (see the header)
 summable_lines as (
-    -- a key of 10^8 lines or more stops the build (see the header)
     {{ trueup_stop_when(
         'lines', ['period_start', 'tenant_id', 'meter'], 'count(*)', 100000000,
         "'trueup: the billed usage of tenant ' || lines.tenant_id"

@@ -113,9 +113,7 @@ chain_head as (
 
 candidates as (
     select
-        coalesce(current_keys.period_start, booked.period_start) as period_start,
-        coalesce(current_keys.tenant_id, booked.tenant_id) as tenant_id,
-        coalesce(current_keys.meter, booked.meter) as meter,
+        {{ trueup_coalesced_keys('current_keys', 'booked', trueup_variance_keys()) }},
         current_keys.status,
         statuses.is_bookable,
         coalesce(current_keys.currency, last_entries.currency) as currency,
@@ -142,9 +140,7 @@ candidates as (
         end as previous_contract_fingerprint
     from current_keys
     full outer join booked
-        on current_keys.period_start = booked.period_start
-        and current_keys.tenant_id = booked.tenant_id
-        and current_keys.meter = booked.meter
+        on {{ trueup_keys_match('current_keys', 'booked', trueup_variance_keys()) }}
     left join last_entries on booked.last_entry_id = last_entries.entry_id
     left join frozen
         on coalesce(current_keys.period_start, booked.period_start) = frozen.period_start
