@@ -2,15 +2,12 @@
     (or one of `extra_values`, e.g. a pseudo-meter). Fails naming every offending seed row and
     its value. -#}
 {% test seed_value_in_seed(model, column_name, other, other_column, extra_values=[]) %}
-{%- set extra = [] -%}
-{%- for value in extra_values -%}
-    {%- do extra.append("'" ~ (value | replace("'", "''")) ~ "'") -%}
-{%- endfor -%}
 {%- set failures -%}
     select
         {{ trueup_seed_row_label(model) }} || ': {{ column_name }} '''
         || cast({{ column_name }} as varchar) || ''' is not in {{ other }}.csv'
-        {%- if extra %} || ' (nor one of {{ extra_values | join(", ") | replace("'", "''") }})'
+        {%- if extra_values %}
+        || ' (nor one of {{ extra_values | join(", ") | replace("'", "''") }})'
         {%- endif %} as message
     from {{ model }}
     where {{ column_name }} is not null
@@ -18,8 +15,8 @@
             select cast({{ other_column }} as varchar) from {{ ref(other) }}
             where {{ other_column }} is not null
         )
-        {%- if extra %}
-        and cast({{ column_name }} as varchar) not in ({{ extra | join(', ') }})
+        {%- if extra_values %}
+        and cast({{ column_name }} as varchar) not in ({{ trueup_string_list(extra_values) }})
         {%- endif %}
 {%- endset -%}
 {{ trueup_fail_with_messages(failures, trueup_seed_name(model) ~ '.' ~ column_name ~ ' known values') }}

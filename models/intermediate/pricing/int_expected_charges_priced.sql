@@ -4,10 +4,14 @@
     days, discounted and rounded once. Lines exist without usage (quantity 0: fees are owed).
     Supported range: a line's amount before discount stays below 10^14 in contract currency
     (the discount step multiplies 18-decimal amounts exactly within 38 digits). A line whose
-    bound - every tier's quantity × unit_price (package: (quantity / package_size + 1) ×
+    bound - every tier's quantity × unit_price (package: (⌈quantity / package_size⌉ + 1) ×
     unit_price) plus its flat fees - reaches 99.9 trillion stops the build with a message naming
     the tenant, meter, period and contract version, before any amount is computed. The bound is
-    a guard only, in floating point with a 0.1% margin; amounts stay exact DECIMAL. -#}
+    exact DECIMAL like the amounts, each term capped at the limit so that it cannot overflow. -#}
+
+{%- set rate_card_keys = ['contract_id', 'contract_version', 'meter'] %}
+{%- set line_keys = ['period_start'] + rate_card_keys %}
+{%- set amount_limit = 99900000000000 %}
 
 with
 
@@ -72,11 +76,7 @@ measured_lines as (
         lines.*,
         line_quantities.quantity
     from lines
-    inner join line_quantities
-        on lines.period_start = line_quantities.period_start
-        and lines.contract_id = line_quantities.contract_id
-        and lines.contract_version = line_quantities.contract_version
-        and lines.meter = line_quantities.meter
+    inner join line_quantities on {{ trueup_keys_match('lines', 'line_quantities', line_keys) }}
 ),
 
 line_tiers as (
@@ -99,79 +99,53 @@ line_tiers as (
         tiers.package_size,
         tiers.free_quantity
     from measured_lines
-    inner join tiers
-        on measured_lines.contract_id = tiers.contract_id
-        and measured_lines.contract_version = tiers.contract_version
-        and measured_lines.meter = tiers.meter
+    inner join tiers on {{ trueup_keys_match('measured_lines', 'tiers', rate_card_keys) }}
 ),
 
-tier_rates as (
-    -- what one unit of quantity can cost in a tier, and what the tier adds on top
+tier_units as (
+    -- the units a tier can charge for: the quantity (package: the packages started, plus one;
+    -- at most 10^24, where any price of at least 10^-9 reaches the limit anyway)
     select
-        period_start,
-        contract_id,
-        contract_version,
-        meter,
-        quantity,
+        *,
         case
             when pricing_model = 'package'
-                then (
-                    cast(unit_price as {{ dbt.type_float() }})
-                    / cast(nullif(package_size, 0) as {{ dbt.type_float() }})
-                )
-            else cast(unit_price as {{ dbt.type_float() }})
-        end as price_per_unit,
-        cast(coalesce(flat_fee, 0) as {{ dbt.type_float() }})
-        + case
-            when pricing_model = 'package' then cast(unit_price as {{ dbt.type_float() }})
-            else 0
-        end as fees
+                then cast(
+                        least(
+                            {{ trueup_ceil_divide('quantity', 'nullif(package_size, 0)') }},
+                            cast(1000000000000000000000000 as decimal(38, 0))
+                        ) + 1
+                        as decimal(38, 9)
+                    )
+            else cast(quantity as decimal(38, 9))
+        end as bound_units
     from line_tiers
 ),
 
-line_bounds as (
-    -- an upper bound of each line's amount before discount (see the header)
+tier_bounds as (
+    -- an upper bound of each tier's share of its line's amount before discount (see the
+    -- header): units × unit_price plus the flat fee, each capped at the limit, exact
     select
-        period_start,
-        contract_id,
-        contract_version,
-        meter,
-        sum(
-            cast(quantity as {{ dbt.type_float() }}) * price_per_unit
-            + fees
-        ) as amount_bound
-    from tier_rates
-    group by period_start, contract_id, contract_version, meter
+        *,
+        {{ trueup_capped_product('bound_units', 'unit_price', amount_limit) }}
+        + {{ trueup_capped_product('coalesce(flat_fee, 0)', 1, amount_limit) }} as amount_bound
+    from tier_units
 ),
 
 priceable_line_tiers as (
-    select line_tiers.*
-    from line_tiers
-    inner join line_bounds
-        on line_tiers.period_start = line_bounds.period_start
-        and line_tiers.contract_id = line_bounds.contract_id
-        and line_tiers.contract_version = line_bounds.contract_version
-        and line_tiers.meter = line_bounds.meter
-    where
-        case
-            when line_bounds.amount_bound >= 99900000000000
-                then {{ trueup_raise_error(
-                    "'trueup: the expected amount of tenant ' || line_tiers.tenant_id"
-                    ~ " || ', meter ' || line_tiers.meter"
-                    ~ " || ', period ' || cast(line_tiers.period_start as " ~ dbt.type_string() ~ ")"
-                    ~ " || ' (contract ' || line_tiers.contract_id || ' version '"
-                    ~ " || cast(line_tiers.contract_version as " ~ dbt.type_string() ~ ")"
-                    ~ " || ', quantity ' || cast(line_tiers.quantity as " ~ dbt.type_string() ~ ")"
-                    ~ " || ') reaches the supported bound of 10^14: check its usage and rate card'"
-                ) }} is null
-            else true
-        end
+    {{ trueup_stop_when(
+        'tier_bounds', line_keys, 'sum(amount_bound)', amount_limit,
+        "'trueup: the expected amount of tenant ' || tier_bounds.tenant_id"
+        ~ " || ', meter ' || tier_bounds.meter"
+        ~ " || ', period ' || cast(tier_bounds.period_start as " ~ dbt.type_string() ~ ")"
+        ~ " || ' (contract ' || tier_bounds.contract_id || ' version '"
+        ~ " || cast(tier_bounds.contract_version as " ~ dbt.type_string() ~ ")"
+        ~ " || ', quantity ' || cast(tier_bounds.quantity as " ~ dbt.type_string() ~ ")"
+        ~ " || ') reaches the supported bound of 10^14: check its usage and rate card'"
+    ) }}
 ),
 
 line_amounts as (
-    {{ trueup_price_line_tiers(
-        'priceable_line_tiers', ['period_start', 'contract_id', 'contract_version', 'meter']
-    ) }}
+    {{ trueup_price_line_tiers('priceable_line_tiers', line_keys) }}
 ),
 
 final as (
@@ -194,11 +168,7 @@ final as (
         line_amounts.expected_amount,
         measured_lines.currency
     from measured_lines
-    inner join line_amounts
-        on measured_lines.period_start = line_amounts.period_start
-        and measured_lines.contract_id = line_amounts.contract_id
-        and measured_lines.contract_version = line_amounts.contract_version
-        and measured_lines.meter = line_amounts.meter
+    inner join line_amounts on {{ trueup_keys_match('measured_lines', 'line_amounts', line_keys) }}
 )
 
 select * from final

@@ -19,6 +19,7 @@
 
 {%- set refresh = trueup_usage_refresh(check_order=true, loaded_column='loaded_through') -%}
 {%- set mode, state = refresh.mode, refresh.state -%}
+{%- set day_keys = ['tenant_id', 'meter', 'usage_date'] -%}
 
 with
 
@@ -77,9 +78,7 @@ duplicates_by_day as (
 
 changes as (
     select
-        coalesce(originals_by_day.tenant_id, duplicates_by_day.tenant_id) as tenant_id,
-        coalesce(originals_by_day.meter, duplicates_by_day.meter) as meter,
-        coalesce(originals_by_day.usage_date, duplicates_by_day.usage_date) as usage_date,
+        {{ trueup_coalesced_keys('originals_by_day', 'duplicates_by_day', day_keys) }},
         originals_by_day.aggregation,
         originals_by_day.quantity,
         coalesce(originals_by_day.event_count, 0) as event_count,
@@ -88,9 +87,7 @@ changes as (
         coalesce(originals_by_day.clock_skew_corrected_count, 0) as clock_skew_corrected_count
     from originals_by_day
     full outer join duplicates_by_day
-        on originals_by_day.tenant_id = duplicates_by_day.tenant_id
-        and originals_by_day.meter = duplicates_by_day.meter
-        and originals_by_day.usage_date = duplicates_by_day.usage_date
+        on {{ trueup_keys_match('originals_by_day', 'duplicates_by_day', day_keys) }}
 ),
 
 {% if mode == 'incremental' %}
@@ -111,10 +108,7 @@ combined as (
         coalesce(rolled_up.clock_skew_corrected_count, 0)
         + changes.clock_skew_corrected_count as clock_skew_corrected_count
     from changes
-    left join {{ this }} as rolled_up
-        on changes.tenant_id = rolled_up.tenant_id
-        and changes.meter = rolled_up.meter
-        and changes.usage_date = rolled_up.usage_date
+    left join {{ this }} as rolled_up on {{ trueup_keys_match('changes', 'rolled_up', day_keys) }}
 ),
 {% else %}
     combined as (

@@ -12,34 +12,15 @@ lines as (
     where bucket = 'reconciled_usage'
 ),
 
-key_line_counts as (
-    select
-        period_start,
-        tenant_id,
-        meter,
-        count(*) as line_count
-    from lines
-    group by period_start, tenant_id, meter
-),
-
+-- a key of 10^8 lines or more stops the build (see the header)
 summable_lines as (
-    select lines.*
-    from lines
-    inner join key_line_counts
-        on lines.period_start = key_line_counts.period_start
-        and lines.tenant_id = key_line_counts.tenant_id
-        and lines.meter = key_line_counts.meter
-    where
-        case
-            when key_line_counts.line_count >= 100000000
-                then {{ trueup_raise_error(
-                    "'trueup: the billed usage of tenant ' || lines.tenant_id"
-                    ~ " || ', meter ' || lines.meter"
-                    ~ " || ', period ' || cast(lines.period_start as " ~ dbt.type_string() ~ ")"
-                    ~ " || ' has 10^8 billing lines or more: its sums may not fit DECIMAL(38, 15)'"
-                ) }} is null
-            else true
-        end
+    {{ trueup_stop_when(
+        'lines', ['period_start', 'tenant_id', 'meter'], 'count(*)', 100000000,
+        "'trueup: the billed usage of tenant ' || lines.tenant_id"
+        ~ " || ', meter ' || lines.meter"
+        ~ " || ', period ' || cast(lines.period_start as " ~ dbt.type_string() ~ ")"
+        ~ " || ' has 10^8 billing lines or more: its sums may not fit DECIMAL(38, 15)'"
+    ) }}
 ),
 
 final as (

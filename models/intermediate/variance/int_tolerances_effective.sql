@@ -1,6 +1,8 @@
 {#- The reconciliation tolerances in force per meter: each meter row of the seed with the `*`
     row's value wherever it leaves one empty, plus the `*` row itself (the default of every
-    meter without a row). Grain: meter. -#}
+    meter without a row). Grain: meter. A reader takes a key's tolerances in one step, with no
+    default of its own: the row of the key's meter if there is one, else the `*` row (join on
+    `coalesce(meter_tolerances.meter, '*')`, as fct_trueup_variance and the ledger do). -#}
 
 with
 

@@ -36,18 +36,14 @@ unpriced_keys as (
 
 final as (
     select
-        coalesce(metered.period_start, unpriced_keys.period_start) as period_start,
-        coalesce(metered.tenant_id, unpriced_keys.tenant_id) as tenant_id,
-        coalesce(metered.meter, unpriced_keys.meter) as meter,
+        {{ trueup_coalesced_keys('metered', 'unpriced_keys', trueup_variance_keys()) }},
         metered.metered_quantity,
         unpriced_keys.meter is not null as is_unpriced,
         coalesce(unpriced_keys.has_no_contract, false) as has_no_contract,
         coalesce(unpriced_keys.has_unpriced_meter, false) as has_unpriced_meter
     from metered
     full outer join unpriced_keys
-        on metered.period_start = unpriced_keys.period_start
-        and metered.tenant_id = unpriced_keys.tenant_id
-        and metered.meter = unpriced_keys.meter
+        on {{ trueup_keys_match('metered', 'unpriced_keys', trueup_variance_keys()) }}
 )
 
 select * from final

@@ -37,14 +37,6 @@ statuses as (
     select * from {{ ref('int_variance_statuses') }}
 ),
 
-default_tolerance as (
-    select
-        abs_tolerance,
-        auto_adjust_limit
-    from tolerances
-    where meter = '*'
-),
-
 closed_periods as (
     select distinct period_start from frozen
 ),
@@ -121,9 +113,7 @@ chain_head as (
 
 candidates as (
     select
-        coalesce(current_keys.period_start, booked.period_start) as period_start,
-        coalesce(current_keys.tenant_id, booked.tenant_id) as tenant_id,
-        coalesce(current_keys.meter, booked.meter) as meter,
+        {{ trueup_coalesced_keys('current_keys', 'booked', trueup_variance_keys()) }},
         current_keys.status,
         statuses.is_bookable,
         coalesce(current_keys.currency, last_entries.currency) as currency,
@@ -135,14 +125,9 @@ candidates as (
         current_keys.billed_amount,
         current_keys.contract_fingerprint,
         -- a vanished key is booked back to 0 with the seed's absolute tolerance
-        coalesce(
-            current_keys.tolerance, meter_tolerance.abs_tolerance, default_tolerance.abs_tolerance
-        ) as tolerance,
-        coalesce(
-            current_keys.auto_adjust_limit,
-            meter_tolerance.auto_adjust_limit,
-            default_tolerance.auto_adjust_limit
-        ) as auto_adjust_limit,
+        coalesce(current_keys.tolerance, tolerances.abs_tolerance) as tolerance,
+        coalesce(current_keys.auto_adjust_limit, tolerances.auto_adjust_limit)
+            as auto_adjust_limit,
         frozen.invocation_id as closing_invocation_id,
         coalesce(last_entries.billed_amount_snapshot, frozen.billed_amount) as previous_billed_amount,
         coalesce(
@@ -155,18 +140,17 @@ candidates as (
         end as previous_contract_fingerprint
     from current_keys
     full outer join booked
-        on current_keys.period_start = booked.period_start
-        and current_keys.tenant_id = booked.tenant_id
-        and current_keys.meter = booked.meter
+        on {{ trueup_keys_match('current_keys', 'booked', trueup_variance_keys()) }}
     left join last_entries on booked.last_entry_id = last_entries.entry_id
     left join frozen
         on coalesce(current_keys.period_start, booked.period_start) = frozen.period_start
         and coalesce(current_keys.tenant_id, booked.tenant_id) = frozen.tenant_id
         and coalesce(current_keys.meter, booked.meter) = frozen.meter
     left join statuses on current_keys.status = statuses.status
-    left join tolerances as meter_tolerance
-        on coalesce(current_keys.meter, booked.meter) = meter_tolerance.meter
-    cross join default_tolerance
+    -- the meter's own tolerances, else the `*` row's (int_tolerances_effective fills both)
+    left join tolerances as meter_tolerances
+        on coalesce(current_keys.meter, booked.meter) = meter_tolerances.meter
+    inner join tolerances on coalesce(meter_tolerances.meter, '*') = tolerances.meter
 ),
 
 entries as (

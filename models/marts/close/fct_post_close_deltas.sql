@@ -25,9 +25,7 @@ current_variance as (
 
 compared as (
     select
-        coalesce(frozen.period_start, current_variance.period_start) as period_start,
-        coalesce(frozen.tenant_id, current_variance.tenant_id) as tenant_id,
-        coalesce(frozen.meter, current_variance.meter) as meter,
+        {{ trueup_coalesced_keys('frozen', 'current_variance', trueup_variance_keys()) }},
         case
             when frozen.meter is null then 'added'
             when current_variance.meter is null then 'removed'
@@ -52,9 +50,7 @@ compared as (
         ) }} as is_currency_changed
     from frozen
     full outer join current_variance
-        on frozen.period_start = current_variance.period_start
-        and frozen.tenant_id = current_variance.tenant_id
-        and frozen.meter = current_variance.meter
+        on {{ trueup_keys_match('frozen', 'current_variance', trueup_variance_keys()) }}
 ),
 
 final as (

@@ -34,15 +34,6 @@ statuses as (
     select * from {{ ref('int_variance_statuses') }}
 ),
 
-default_tolerance as (
-    select
-        abs_tolerance,
-        pct_tolerance,
-        auto_adjust_limit
-    from tolerances
-    where meter = '*'
-),
-
 rate_digests as (
     -- what a version's rate card says for a meter, as text
     select distinct
@@ -147,33 +138,25 @@ joined as (
             and rate_card_meters.meter is null
             and keys.meter <> 'commitment_true_up'
         ) as is_unpriced_meter,
-        coalesce(tolerances.abs_tolerance, default_tolerance.abs_tolerance) as abs_tolerance,
-        coalesce(tolerances.pct_tolerance, default_tolerance.pct_tolerance) as pct_tolerance,
-        coalesce(tolerances.auto_adjust_limit, default_tolerance.auto_adjust_limit)
-            as auto_adjust_limit
+        tolerances.abs_tolerance,
+        tolerances.pct_tolerance,
+        tolerances.auto_adjust_limit
     from keys
     inner join periods on keys.period_start = periods.period_start
     left join expected
-        on keys.period_start = expected.period_start
-        and keys.tenant_id = expected.tenant_id
-        and keys.meter = expected.meter
+        on {{ trueup_keys_match('keys', 'expected', trueup_variance_keys()) }}
     left join billed
-        on keys.period_start = billed.period_start
-        and keys.tenant_id = billed.tenant_id
-        and keys.meter = billed.meter
+        on {{ trueup_keys_match('keys', 'billed', trueup_variance_keys()) }}
     left join usage_periods
-        on keys.period_start = usage_periods.period_start
-        and keys.tenant_id = usage_periods.tenant_id
-        and keys.meter = usage_periods.meter
+        on {{ trueup_keys_match('keys', 'usage_periods', trueup_variance_keys()) }}
     left join tenant_contracts
         on keys.period_start = tenant_contracts.period_start
         and keys.tenant_id = tenant_contracts.tenant_id
     left join rate_card_meters
-        on keys.period_start = rate_card_meters.period_start
-        and keys.tenant_id = rate_card_meters.tenant_id
-        and keys.meter = rate_card_meters.meter
-    left join tolerances on keys.meter = tolerances.meter
-    cross join default_tolerance
+        on {{ trueup_keys_match('keys', 'rate_card_meters', trueup_variance_keys()) }}
+    -- the meter's own tolerances, else the `*` row's (int_tolerances_effective fills both)
+    left join tolerances as meter_tolerances on keys.meter = meter_tolerances.meter
+    inner join tolerances on coalesce(meter_tolerances.meter, '*') = tolerances.meter
 ),
 
 currency_checked as (
@@ -268,9 +251,7 @@ final as (
             as is_closed
     from measured
     left join key_statuses
-        on measured.period_start = key_statuses.period_start
-        and measured.tenant_id = key_statuses.tenant_id
-        and measured.meter = key_statuses.meter
+        on {{ trueup_keys_match('measured', 'key_statuses', trueup_variance_keys()) }}
 )
 
 select * from final

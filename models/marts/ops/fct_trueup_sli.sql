@@ -78,21 +78,27 @@ usage_rates as (
     group by cast({{ dbt.date_trunc('month', 'usage_date') }} as date)
 ),
 
-raw_by_ingestion as (
+ingested_records as (
+    -- every record staged by as_of, and every quarantined one, by when it was ingested
     select
-        cast({{ dbt.date_trunc('month', 'ingested_at') }} as date) as period_start,
-        count(*) as raw_records
+        ingested_at,
+        false as is_quarantined
     from staged
     where ingested_at <= {{ trueup_as_of_sql() }}
-    group by cast({{ dbt.date_trunc('month', 'ingested_at') }} as date)
-),
-
-quarantined_by_ingestion as (
+    union all
     select
-        cast({{ dbt.date_trunc('month', 'ingested_at') }} as date) as period_start,
-        count(*) as quarantined_records
+        ingested_at,
+        true as is_quarantined
     from quarantine
     where ingested_at is not null
+),
+
+records_by_ingestion as (
+    select
+        cast({{ dbt.date_trunc('month', 'ingested_at') }} as date) as period_start,
+        count(case when not is_quarantined then 1 end) as raw_records,
+        count(case when is_quarantined then 1 end) as quarantined_records
+    from ingested_records
     group by cast({{ dbt.date_trunc('month', 'ingested_at') }} as date)
 ),
 
@@ -140,8 +146,8 @@ final as (
             'cast(coalesce(usage_rates.accepted_events, 0) as decimal(38, 0))') }}
             as late_event_rate_pct,
         {{ trueup_percentage(
-            'cast(coalesce(quarantined_by_ingestion.quarantined_records, 0) as decimal(38, 0))',
-            'cast(coalesce(raw_by_ingestion.raw_records, 0) as decimal(38, 0))') }}
+            'cast(coalesce(records_by_ingestion.quarantined_records, 0) as decimal(38, 0))',
+            'cast(coalesce(records_by_ingestion.raw_records, 0) as decimal(38, 0))') }}
             as quarantined_record_rate_pct,
         {{ trueup_percentage('cast(variance_rows.exception_rows as decimal(38, 0))',
             'cast(coalesce(variance_rows.variance_rows, 0) as decimal(38, 0))') }}
@@ -161,9 +167,7 @@ final as (
     left join variance_rows on periods.period_start = variance_rows.period_start
     left join post_close on periods.period_start = post_close.period_start
     left join usage_rates on periods.period_start = usage_rates.period_start
-    left join raw_by_ingestion on periods.period_start = raw_by_ingestion.period_start
-    left join quarantined_by_ingestion
-        on periods.period_start = quarantined_by_ingestion.period_start
+    left join records_by_ingestion on periods.period_start = records_by_ingestion.period_start
     left join ledger_rates on periods.period_start = ledger_rates.period_start
     left join close_times on periods.period_start = close_times.period_start
     cross join integrity
