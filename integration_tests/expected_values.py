@@ -252,6 +252,44 @@ def price_line_tiers_rows() -> Iterable[dict[str, object]]:
             }
 
 
+CAPPED_PRODUCT_LIMIT = "99900000000000"  # int_expected_charges_priced's amount limit
+LARGEST_WHOLE = "99999999999999999999999999999"  # 29 digits: the largest whole DECIMAL(38, 9)
+CAPPED_PRODUCT_CASES = [
+    # (multiplicand, multiplier, cap)
+    ("0", LARGEST_WHOLE, CAPPED_PRODUCT_LIMIT),  # a zero factor is 0, however large the other
+    (LARGEST_WHOLE, "0", CAPPED_PRODUCT_LIMIT),
+    ("2.5", "4", CAPPED_PRODUCT_LIMIT),
+    ("0.000000001", "0.000000001", CAPPED_PRODUCT_LIMIT),  # the smallest product: 10^-18
+    ("99899999999999.999999999", "1", CAPPED_PRODUCT_LIMIT),  # just below the cap: itself
+    ("99900000000000", "1", CAPPED_PRODUCT_LIMIT),  # the cap itself
+    ("9990000", "10000000", CAPPED_PRODUCT_LIMIT),  # a product equal to the cap
+    ("1234567.123456789", "7654321.987654321", CAPPED_PRODUCT_LIMIT),  # 18 exact decimals
+    ("99999999.999999999", "99999999.999999999", CAPPED_PRODUCT_LIMIT),  # digits 17 + 17
+    ("999999.999999999", "999999999.999999999", CAPPED_PRODUCT_LIMIT),  # digits 15 + 18
+    ("99899999.9", "1000000", CAPPED_PRODUCT_LIMIT),  # digits 17 + 16: exact, below the cap
+    ("10000000", "10000000", CAPPED_PRODUCT_LIMIT),  # digits 17 + 17: 10^14, capped
+    ("0.000000001", LARGEST_WHOLE, CAPPED_PRODUCT_LIMIT),  # digits 1 + 38: over by the count
+    ("0.000000001", "12345678901234", CAPPED_PRODUCT_LIMIT),  # digits 1 + 23: exact
+    ("1000000000000000000000001", "0.000000001", CAPPED_PRODUCT_LIMIT),  # digits 34 + 1: capped
+    ("123.456", "1", CAPPED_PRODUCT_LIMIT),  # a flat fee against 1
+    ("1000000", "0.5", "100"),  # another cap
+    ("0.5", "0.5", "1"),
+]
+
+
+def capped_product_rows() -> Iterable[dict[str, object]]:
+    """least(multiplicand x multiplier, cap) to 18 decimals: a product of two 9-decimal values
+    is exact at 18 decimals, so Fraction gives it without rounding."""
+    for multiplicand, multiplier, cap in CAPPED_PRODUCT_CASES:
+        product = min(Fraction(multiplicand) * Fraction(multiplier), Fraction(cap))
+        yield {
+            "multiplicand": multiplicand,
+            "multiplier": multiplier,
+            "cap": cap,
+            "expected": decimal_text(product, 18),
+        }
+
+
 GENERATED: dict[str, Callable[[], Iterable[dict[str, object]]]] = {
     "trueup_int_div": int_div_rows,
     "trueup_divide_units": divide_units_rows,
@@ -260,6 +298,7 @@ GENERATED: dict[str, Callable[[], Iterable[dict[str, object]]]] = {
     "trueup_small_decimal_units": small_decimal_units_rows,
     "trueup_days_between": days_between_rows,
     "trueup_price_line_tiers": price_line_tiers_rows,
+    "trueup_capped_product": capped_product_rows,
 }
 
 
