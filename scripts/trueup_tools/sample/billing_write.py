@@ -38,6 +38,7 @@ from trueup_tools.sample.billing_records import (
 )
 from trueup_tools.sample.billing_truth import BillingTruth
 from trueup_tools.sample.usage_rules import Invalid
+from trueup_tools.sample.write import _write_csv
 
 TIMESTAMP_FORMS: tuple[str, ...] = ("Z", "Z", "space", "+02:00", "-04:00", "ms")
 
@@ -68,19 +69,22 @@ def _null(rng: Random) -> str:
     return rng.choice(NULL_TOKENS)
 
 
+def _start_and_amount(line: BillingLine, form: str, rng: Random, pad: bool) -> tuple[str, str]:
+    """The charge start and amount texts of a line: an invalid value's own text, else the
+    instant in `form` and the amount (padded to 12..15 decimals now and then when `pad`)."""
+    if isinstance(line.charge_start, Invalid):
+        start = line.charge_start.text
+    else:
+        start = _timestamp_text(line.charge_start, form)
+    if isinstance(line.amount, Invalid):
+        return start, line.amount.text
+    return start, _amount_text(line.amount, rng, pad)
+
+
 def _focus_values(line: BillingLine, rng: Random) -> dict[str, str | None]:
     """One FOCUS line's field texts (None: a null, written as an empty field or a token)."""
     form = rng.choice(TIMESTAMP_FORMS)
-    start = (
-        line.charge_start.text
-        if isinstance(line.charge_start, Invalid)
-        else _timestamp_text(line.charge_start, form)
-    )
-    amount = (
-        line.amount.text
-        if isinstance(line.amount, Invalid)
-        else _amount_text(line.amount, rng, True)
-    )
+    start, amount = _start_and_amount(line, form, rng, pad=True)
     billing_start = _midnight(line.billing_period_start)
     billing_form = "date" if rng.random() < 0.3 else form
     quantity = None if line.quantity is None else _amount_text(line.quantity, rng, False)
@@ -117,16 +121,7 @@ def _focus_values(line: BillingLine, rng: Random) -> dict[str, str | None]:
 
 def _invoice_values(line: BillingLine, rng: Random, line_id: int) -> dict[str, str | None]:
     form = rng.choice(("Z", "Z", "space", "ms"))
-    start = (
-        line.charge_start.text
-        if isinstance(line.charge_start, Invalid)
-        else _timestamp_text(line.charge_start, form)
-    )
-    amount = (
-        line.amount.text
-        if isinstance(line.amount, Invalid)
-        else _amount_text(line.amount, rng, False)
-    )
+    start, amount = _start_and_amount(line, form, rng, pad=False)
     return {
         "invoice_id": line.invoice_id or f"CN-{line.billing_period_start:%Y%m}-{line.account_id}",
         "line_id": f"L{line_id:05d}",
@@ -218,13 +213,6 @@ def _write_parquet(target: Path, rows: list[dict]) -> None:
         con.execute(f"copy (select {select} from stage) to '{quoted}' (format parquet)")
     finally:
         con.close()
-
-
-def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 VARIANCE_COLUMNS: tuple[str, ...] = (
