@@ -462,6 +462,7 @@ def _usage_history(window: Window) -> list[Expectation]:
 
     t = window.thresholds
     history = f"the previous {t.history_days} days (at least {t.min_history_days} of them)"
+    day = "(a figure of the whole day, on its first row)"
     return [
         _pair_at_most(
             "event_count",
@@ -474,27 +475,27 @@ def _usage_history(window: Window) -> list[Expectation]:
             "day_accepted_records",
             "day_records_high",
             f"the day's accepted records are at most {t.day_volume_factor} x the median of "
-            f"{history}: volume against history",
+            f"{history}: volume against history {day}",
         ),
         _pair_at_least(
             "day_accepted_records",
             "day_records_low",
             f"the day's accepted records are at least the median of {history} / "
-            f"{t.day_volume_factor}: volume against history",
+            f"{t.day_volume_factor}: volume against history {day}",
         ),
         _pair_at_most(
             "day_duplicate_pct",
             "day_duplicate_pct_high",
             f"the day's duplicate rate (% of its records) is at most the median rate of "
             f"{history} + {t.duplicate_rate_rise_points} points (days of at least "
-            f"{t.min_day_records} records)",
+            f"{t.min_day_records} records) {day}",
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="days_since_previous_usage_day",
             min_value=1,
             max_value=t.max_usage_gap_days,
             description=f"at most {t.max_usage_gap_days} day(s) from one usage day to the "
-            f"next up to {window.last_complete_day}: no day without usage",
+            f"next up to {window.last_complete_day}: no day without usage {day}",
         ),
     ]
 
@@ -623,14 +624,17 @@ def trueup_variance_expectations(window: Window) -> list[Expectation]:
             max_value=window.as_of_period,
             description=f"the period of as_of ({window.as_of_period}) is reported",
         ),
-        *(
-            _equal(
-                f"billed_{measure}",
-                f"billed_charges_{measure}",
-                f"billed_{measure} = fct_billed_charges' billed_{measure} for the key "
-                "(0 when nothing is billed or the billed lines have no quantity)",
-            )
-            for measure in ("amount", "quantity")
+        _equal(
+            "billed_amount",
+            "billed_charges_amount",
+            "billed_amount = fct_billed_charges' billed_amount for the key (0 when nothing is "
+            "billed)",
+        ),
+        _equal(
+            "billed_quantity",
+            "billed_charges_quantity",
+            "billed_quantity = fct_billed_charges' billed_quantity for the key (0 when nothing "
+            "is billed or the billed lines have no quantity)",
         ),
     ]
 
