@@ -8,7 +8,17 @@ between columns and against the build's as_of (nothing dated after as_of, segmen
 their period), freshness of the newest usage, and a second look at the append-only books
 (`fct_variance_at_close`, `fct_post_close_deltas`, `fct_adjustment_ledger`: statuses, ISO
 currency codes, hash digests, booked_at order) after they were written, which no dbt test
-covers.
+covers. Beyond one row at a time (figures from `quality_history`, thresholds settable with
+`--threshold NAME=VALUE`):
+
+- volume against history (fct_usage_daily): a tenant x meter's daily records against the
+  median of its previous days, the whole day's accepted records and duplicate rate against
+  the trailing days, and no day without usage;
+- reconciliation between marts: fct_usage_daily against the daily rollup it is built from,
+  the variance's billed figures against fct_billed_charges and back, and the ledger's
+  outstanding_after against the running sum of its entries;
+- freshness of the sources: the newest ingested_at of accepted usage and the newest
+  export_date of the billing exports against as_of.
 
 Expectations left to dbt (GX ran them too until they were found to re-check a dbt test; each
 property holds because the column is copied from a seed whose dbt test guarantees it):
