@@ -1053,7 +1053,10 @@ def _write_docs(
         ("usage freshness", f"newest usage at most {age} days before as_of" if age else "off"),
         (
             "thresholds",
-            ", ".join(f"{k}={_show(v)}" for k, v in dataclasses.asdict(window.thresholds).items()),
+            ", ".join(
+                f"{name}={'off' if value is None else _show(value)}"
+                for name, value in dataclasses.asdict(window.thresholds).items()
+            ),
         ),
         ("checked at", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
     ]
@@ -1127,9 +1130,9 @@ def _threshold(text: str) -> tuple[str, Any]:
 
 
 def _thresholds_help() -> str:
-    defaults = Thresholds()
+    defaults = dataclasses.asdict(Thresholds())
     return "; ".join(
-        f"{name} ({_show(getattr(defaults, name)).replace('None', 'off')}): {words}"
+        f"{name} ({'off' if defaults[name] is None else defaults[name]}): {words}"
         for name, words in quality_history.THRESHOLD_HELP.items()
     )
 
