@@ -53,7 +53,7 @@ class Thresholds:
     duplicate_rate_rise_points: Decimal = Decimal(10)
     min_day_records: int = 20
     max_usage_gap_days: int = 1
-    max_ingest_age_hours: int | None = 24
+    max_ingest_age_hours: int | None = 168
     max_export_age_days: int | None = 35
 
 
@@ -71,7 +71,8 @@ THRESHOLD_HELP: dict[str, str] = {
     "min_day_records": "a day needs this many records for its duplicate rate to be checked",
     "max_usage_gap_days": "at most this many days from one usage day to the next (1: none missing)",
     "max_ingest_age_hours": "the newest accepted usage was ingested at most this many hours "
-    "before as_of ('off': not checked)",
+    "before as_of (a week: a feed that stopped, not a quiet weekend, nor the days between a "
+    "period's end and its close watermark; 'off': not checked)",
     "max_export_age_days": "the newest billing export is at most this many days older than "
     "as_of (monthly exports: a bit over a month; 'off': not checked)",
 }

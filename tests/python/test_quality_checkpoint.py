@@ -7,6 +7,7 @@ real command in a subprocess to show there is no traceback."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -381,7 +382,10 @@ def test_a_missing_day_is_named(built: Warehouse, dataset: Dataset, tmp_path: Pa
 
 def test_stale_ingestion_and_export_are_named(clean: Path, tmp_path: Path) -> None:
     """Checked 36 days after the build's as_of (no new data since): the newest ingestion
-    is older than 24 hours and the newest export older than 35 days (the defaults)."""
+    and the newest export are older than the default thresholds allow."""
+    defaults = quality_history.Thresholds()
+    hours, days = defaults.max_ingest_age_hours, defaults.max_export_age_days
+    assert hours is not None and days is not None
     con = duckdb.connect(str(clean), read_only=True)
     try:
         as_of = quality.recorded_as_of(con)
@@ -396,17 +400,17 @@ def test_stale_ingestion_and_export_are_named(clean: Path, tmp_path: Path) -> No
     finally:
         con.close()
     later = as_of + dt.timedelta(days=36)
-    assert ingested < later - dt.timedelta(hours=24)
-    assert exported < later.date() - dt.timedelta(days=35)
+    assert ingested < later - dt.timedelta(hours=hours)
+    assert exported < later.date() - dt.timedelta(days=days)
     run = run_check(
         clean, tmp_path / "docs", as_of=later.isoformat(sep=" "), max_usage_age_days=None
     )
     assert run.code == 1, run.out + run.err
     ingestion = _failure_block(run, "fct_usage_daily.last_ingested_at")
-    assert "ingestion is fresh" in ingestion and "at most 24 hours before as_of" in ingestion
+    assert "ingestion is fresh" in ingestion and f"at most {hours} hours before as_of" in ingestion
     assert f"observed: {quality._show(ingested)}" in ingestion
     export = _failure_block(run, "fct_billed_charges.last_export_date")
-    assert "billing is fresh" in export and "at most 35 days before as_of" in export
+    assert "billing is fresh" in export and f"at most {days} days before as_of" in export
     assert f"observed: {exported.isoformat()}" in export
     # the same as_of with the thresholds turned off: neither is checked
     relaxed = quality_history.with_settings(
@@ -490,6 +494,11 @@ def test_threshold_settings_parse(text: str, name: str, value: object) -> None:
 def test_bad_threshold_says_why(text: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         quality_history.parse_threshold(text)
+
+
+def test_every_threshold_is_documented() -> None:
+    fields = [field.name for field in dataclasses.fields(quality_history.Thresholds)]
+    assert list(quality_history.THRESHOLD_HELP) == fields
 
 
 def test_bad_threshold_on_the_command_line_exits_2(clean: Path) -> None:
