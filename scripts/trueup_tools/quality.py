@@ -493,12 +493,18 @@ def _usage_history(window: Window) -> list[Expectation]:
             f"the day's accepted records are at least the median of {history} / "
             f"{t.day_volume_factor}: volume against history {day}",
         ),
-        _pair_at_most(
-            "day_duplicate_pct",
-            "day_duplicate_pct_high",
-            f"the day's duplicate rate (% of its records) is at most the median rate of "
-            f"{history} + {t.duplicate_rate_rise_points} points (days of at least "
-            f"{t.min_day_records} records) {day}",
+        *(
+            _pair_at_most(
+                f"day_{kind}_pct",
+                f"day_{kind}_pct_high",
+                f"the day's {kind} rate (% of its {records}) is at most the median rate of "
+                f"{history} + {t.rate_rise_points} points (days of at least "
+                f"{t.min_day_records} records) {day}",
+            )
+            for kind, records in (
+                ("duplicate", "accepted records and duplicates"),
+                ("quarantine", "landed records"),
+            )
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="days_since_previous_usage_day",
@@ -1026,7 +1032,8 @@ def _load(
         else:
             moment, source = recorded_as_of(con), "of the last build"
         window = dataclasses.replace(settings, as_of=moment)
-        return read_marts(con), quality_history.read_sources(con, CheckError), window, source
+        sources = quality_history.read_sources(con, moment, CheckError)
+        return read_marts(con), sources, window, source
     finally:
         con.close()
 

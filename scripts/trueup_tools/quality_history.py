@@ -50,7 +50,7 @@ class Thresholds:
     key_volume_factor: Decimal = Decimal(10)
     key_volume_floor: int = 20
     day_volume_factor: Decimal = Decimal(3)
-    duplicate_rate_rise_points: Decimal = Decimal(10)
+    rate_rise_points: Decimal = Decimal(10)
     min_day_records: int = 20
     max_usage_gap_days: int = 1
     max_ingest_age_hours: int | None = 168
@@ -66,9 +66,9 @@ THRESHOLD_HELP: dict[str, str] = {
     "key_volume_floor": "... or this many records, whichever is more",
     "day_volume_factor": "the day's accepted records must be within the median of the trailing "
     "days divided and multiplied by this factor",
-    "duplicate_rate_rise_points": "the day's duplicate rate (%% of its records) may exceed the "
-    "trailing days' median rate by at most this many points",
-    "min_day_records": "a day needs this many records for its duplicate rate to be checked",
+    "rate_rise_points": "the day's duplicate and quarantine rates (%% of its records) may "
+    "exceed the trailing days' median rate by at most this many points",
+    "min_day_records": "a day needs this many records for its rates to be checked",
     "max_usage_gap_days": "at most this many days from one usage day to the next (1: none missing)",
     "max_ingest_age_hours": "the newest accepted usage was ingested at most this many hours "
     "before as_of (a week: a feed that stopped, not a quiet weekend, nor the days between a "
@@ -117,33 +117,45 @@ class Sources:
     rollup: dict[UsageKey, tuple[Decimal, int]]
     last_ingested: dict[UsageKey, dt.datetime]
     last_export: dict[BilledKey, dt.date]
+    landed_by_day: dict[dt.date, tuple[int, int]]  # usage_date: (records, quarantined)
 
 
 ROLLUP_SQL = """
     select tenant_id, meter, usage_date, quantity, event_count
     from intermediate.int_usage_daily_rolled_up
 """
+# Staging keeps every landed record whatever its ingested_at; the marts see those received by
+# as_of (an unreadable ingested_at is empty and visible at every as_of, then quarantined).
 INGESTED_SQL = """
     select tenant_id, meter, usage_date, max(ingested_at)
     from intermediate.int_usage_records_classified
-    where quarantine_reason is null
+    where quarantine_reason is null and ingested_at <= $as_of
     group by tenant_id, meter, usage_date
+"""
+LANDED_SQL = """
+    select usage_date, count(*), count(quarantine_reason)
+    from intermediate.int_usage_records_classified
+    where usage_date is not null and (ingested_at is null or ingested_at <= $as_of)
+    group by usage_date
 """
 EXPORTED_SQL = """
     select period_start, tenant_id, meter, max(export_date)
     from intermediate.int_billing_lines_mapped
-    where tenant_id is not null and meter is not null
+    where tenant_id is not null and meter is not null and export_date <= cast($as_of as date)
     group by period_start, tenant_id, meter
 """
 
 
-def read_sources(con: duckdb.DuckDBPyConnection, missing: type[Exception]) -> Sources:
-    """The rollup, the newest ingestion per usage day and the newest export per billed key.
-    A relation that is not there raises `missing` with what to do."""
+def read_sources(
+    con: duckdb.DuckDBPyConnection, as_of: dt.datetime, missing: type[Exception]
+) -> Sources:
+    """The rollup, the newest ingestion per usage day, the records landed and quarantined per
+    usage day and the newest export per billed key, as seen at as_of. A relation that is not
+    there raises `missing` with what to do."""
 
     def rows(sql: str) -> list[tuple]:
         try:
-            return con.execute(sql).fetchall()
+            return con.execute(sql, {"as_of": as_of} if "$as_of" in sql else None).fetchall()
         except duckdb.CatalogException as error:
             first = str(error).splitlines()[0]
             raise missing(f"{first}: run a full build first.") from error
@@ -152,6 +164,7 @@ def read_sources(con: duckdb.DuckDBPyConnection, missing: type[Exception]) -> So
         rollup={(t, m, d): (q, c) for t, m, d, q, c in rows(ROLLUP_SQL)},
         last_ingested={(t, m, d): at for t, m, d, at in rows(INGESTED_SQL)},
         last_export={(p, t, m): day for p, t, m, day in rows(EXPORTED_SQL)},
+        landed_by_day={day: (records, bad) for day, records, bad in rows(LANDED_SQL)},
     )
 
 
@@ -217,27 +230,46 @@ def _key_volume_limits(frame: pd.DataFrame, last_day: dt.date, limits: Threshold
     return out
 
 
+def _pct(part: int, whole: int) -> Decimal | None:
+    return None if whole == 0 else _whole(Decimal(part) * 100 / whole)
+
+
 @dataclass
 class _Day:
+    """A usage day's accepted records and duplicates (fct_usage_daily), and all its landed
+    records and the quarantined ones (the classified records)."""
+
     records: int = 0
     duplicates: int = 0
+    landed: int = 0
+    quarantined: int = 0
 
-    @property
-    def duplicate_pct(self) -> Decimal | None:
-        total = self.records + self.duplicates
-        return None if total == 0 else _whole(Decimal(self.duplicates) * 100 / total)
+    def rate(self, kind: str) -> tuple[Decimal | None, int]:
+        """The day's duplicate or quarantine rate (%) and the records it is a rate of."""
+        if kind == "duplicate":
+            total = self.records + self.duplicates
+            return _pct(self.duplicates, total), total
+        return _pct(self.quarantined, self.landed), self.landed
 
 
-def _day_figures(frame: pd.DataFrame, last_day: dt.date, limits: Thresholds) -> dict[str, list]:
+RATES = ("duplicate", "quarantine")
+
+
+def _day_figures(
+    frame: pd.DataFrame, sources: Sources, last_day: dt.date, limits: Thresholds
+) -> dict[str, list]:
     """The per-day columns (set on each day's first row, empty elsewhere)."""
     days: dict[dt.date, _Day] = defaultdict(_Day)
     for day, records, duplicates in _keys(frame, "usage_date", "event_count", "duplicate_count"):
         days[day].records += int(records)
         days[day].duplicates += int(duplicates)
+    for day, (landed, quarantined) in sources.landed_by_day.items():
+        if day in days:
+            days[day].landed, days[day].quarantined = landed, quarantined
     visible = sorted(d for d in days if d <= last_day)
     first = visible[0] if visible else None
     records = {d: days[d].records for d in visible}
-    rates = {d: days[d].duplicate_pct for d in visible}
+    rates = {kind: {d: days[d].rate(kind)[0] for d in visible} for kind in RATES}
     columns: dict[str, list] = defaultdict(list)
     seen: set[dt.date] = set()
     previous: dict[dt.date, dt.date] = dict(zip(visible[1:], visible[:-1], strict=True))
@@ -259,6 +291,8 @@ DAY_COLUMNS = (
     "day_records_high",
     "day_duplicate_pct",
     "day_duplicate_pct_high",
+    "day_quarantine_pct",
+    "day_quarantine_pct_high",
     "days_since_previous_usage_day",
 )
 
@@ -267,7 +301,7 @@ def _one_day(
     day: dt.date,
     figures: _Day,
     records: dict[dt.date, int],
-    rates: dict[dt.date, Decimal | None],
+    rates: dict[str, dict[dt.date, Decimal | None]],
     first: dt.date,
     limits: Thresholds,
 ) -> dict[str, Any]:
@@ -277,16 +311,17 @@ def _one_day(
         median = _median(history)
         values["day_records_low"] = _whole(median / limits.day_volume_factor)
         values["day_records_high"] = _whole(median * limits.day_volume_factor)
-    past_rates = [
-        rates[d]
-        for d in records
-        if d < day and (day - d).days <= limits.history_days and rates[d] is not None
-    ]
-    enough = figures.records + figures.duplicates >= limits.min_day_records
-    if enough and len(past_rates) >= max(limits.min_history_days, 1):
-        values["day_duplicate_pct"] = figures.duplicate_pct
-        high = _median(past_rates) + limits.duplicate_rate_rise_points
-        values["day_duplicate_pct_high"] = _whole(high)
+    for kind in RATES:
+        rate, total = figures.rate(kind)
+        past = [
+            past_rate
+            for d, past_rate in rates[kind].items()
+            if d < day and (day - d).days <= limits.history_days and past_rate is not None
+        ]
+        if total >= limits.min_day_records and len(past) >= max(limits.min_history_days, 1):
+            values[f"day_{kind}_pct"] = rate
+            high = _median(past) + limits.rate_rise_points
+            values[f"day_{kind}_pct_high"] = _whole(high)
     return values
 
 
@@ -303,7 +338,7 @@ def add_usage_columns(
     frame["rollup_rows_missing_here"] = _objects(frame, first_row)
     frame["last_ingested_at"] = [sources.last_ingested.get(key) for key in keys]
     frame["event_count_high"] = _key_volume_limits(frame, last_day, limits)
-    for name, values in _day_figures(frame, last_day, limits).items():
+    for name, values in _day_figures(frame, sources, last_day, limits).items():
         frame[name] = _objects(frame, values)
 
 

@@ -380,6 +380,37 @@ def test_a_missing_day_is_named(built: Warehouse, dataset: Dataset, tmp_path: Pa
     assert "days_since_previous_usage_day=2" in block
 
 
+def test_a_quarantine_spike_is_named(built: Warehouse, dataset: Dataset, tmp_path: Path) -> None:
+    """A producer changes its schema for one day: every record of the day is quarantined
+    (unsupported_schema), far above the trailing days' rate."""
+    days = "select distinct usage_date from intermediate.int_usage_daily_rolled_up"
+    usable = (
+        "select source_file, line_number from intermediate.int_usage_records_classified "
+        "where usage_date = (select usage_date from spiked) and quarantine_reason is null"
+    )
+    database, con = mutated(
+        built,
+        tmp_path,
+        f"create table spiked as select usage_date from ({days}) order by 1 limit 1 offset 20",
+        "update staging.stg_usage__records set is_supported_schema = false "
+        f"where (source_file, line_number) in ({usable})",
+    )
+    try:
+        day, landed, quarantined = con.sql(
+            "select usage_date, count(*), count(quarantine_reason) "
+            "from intermediate.int_usage_records_classified "
+            "where usage_date = (select usage_date from spiked) group by usage_date"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert landed == quarantined > 0
+    run = run_check(database, tmp_path / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+    assert run.code == 1, run.out + run.err
+    block = _failure_block(run, "fct_usage_daily.day_quarantine_pct_high, day_quarantine_pct")
+    assert "quarantine rate" in block
+    assert f"      {day.isoformat()} " in block and "day_quarantine_pct=100" in block
+
+
 def test_stale_ingestion_and_export_are_named(clean: Path, tmp_path: Path) -> None:
     """Checked 36 days after the build's as_of (no new data since): the newest ingestion
     and the newest export are older than the default thresholds allow."""
