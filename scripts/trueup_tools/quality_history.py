@@ -91,11 +91,15 @@ def parse_threshold(text: str) -> tuple[str, Any]:
         if fields[name].type != "int | None":
             raise ValueError(f"{name} cannot be off")
         return name, None
+    kind = "a decimal" if isinstance(default, Decimal) else "a whole number"
     try:
         typed: Any = Decimal(value) if isinstance(default, Decimal) else int(value)
     except (ArithmeticError, ValueError):
-        kind = "a decimal" if isinstance(default, Decimal) else "a whole number"
         raise ValueError(f"{name} must be {kind}; got {value!r}") from None
+    if isinstance(typed, Decimal) and not typed.is_finite():
+        raise ValueError(f"{name} must be {kind}; got {value!r}")
+    if name.endswith("_factor") and typed <= 0:
+        raise ValueError(f"{name} must be more than 0; got {value!r}")
     if typed < 0:
         raise ValueError(f"{name} must be 0 or more; got {value!r}")
     return name, typed

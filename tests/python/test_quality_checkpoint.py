@@ -520,6 +520,8 @@ def test_threshold_settings_parse(text: str, name: str, value: object) -> None:
         ("history_days=off", "history_days cannot be off"),
         ("key_volume_factor=lots", "key_volume_factor must be a decimal"),
         ("key_volume_floor=-1", "must be 0 or more"),
+        ("day_volume_factor=0", "day_volume_factor must be more than 0"),
+        ("rate_rise_points=nan", "rate_rise_points must be a decimal"),
     ],
 )
 def test_bad_threshold_says_why(text: str, words: str) -> None:
