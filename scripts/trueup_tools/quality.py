@@ -12,8 +12,8 @@ covers. Beyond one row at a time (figures from `quality_history`, thresholds set
 `--threshold NAME=VALUE`):
 
 - volume against history (fct_usage_daily): a tenant x meter's daily records against the
-  median of its previous days, the whole day's accepted records and duplicate rate against
-  the trailing days, and no day without usage;
+  median of its previous days, the whole day's accepted records and its duplicate and
+  quarantine rates against the trailing days, and no day without usage;
 - reconciliation between marts: fct_usage_daily against the daily rollup it is built from,
   the variance's billed figures against fct_billed_charges and back, and the ledger's
   outstanding_after against the running sum of its entries;

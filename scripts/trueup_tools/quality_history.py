@@ -3,10 +3,11 @@ reconciliation between marts and freshness of the sources, as columns the checkp
 expectations compare (`quality` builds the expectations; this module computes the figures).
 
 - Volume against history: a tenant x meter's daily record count against the median of its
-  previous days, the whole day's accepted records and duplicate rate against the trailing
-  days, and no day without usage between the first and the newest usage day. (Record counts,
-  not quantities: a meter's daily quantity legitimately spans orders of magnitude — the sample
-  data's do — so a quantity bound loose enough to pass real data would catch nothing.)
+  previous days, the whole day's accepted records and its duplicate and quarantine rates
+  against the trailing days, and no day without usage between the first and the newest
+  usage day. (Record counts, not quantities: a meter's daily quantity legitimately spans
+  orders of magnitude — the sample data's do — so a quantity bound loose enough to pass real
+  data would catch nothing.)
 - Reconciliation: fct_usage_daily against the daily rollup it is built from (row by row, and
   no rollup row missing), the variance's billed figures against fct_billed_charges (both
   ways), and the ledger's `outstanding_after` against the running sum of its entries.
