@@ -127,56 +127,36 @@ class Meter:
     aggregation: str
 
 
+class _Below:
+    """A path below the layout's work directory (a read-only attribute of `Layout`)."""
+
+    def __init__(self, *parts: str, doc: str) -> None:
+        self.parts = parts
+        self.__doc__ = doc
+
+    def __get__(self, layout: Layout | None, owner: type | None = None) -> Any:
+        if layout is None:
+            return self
+        return layout.workdir.joinpath(*self.parts)
+
+
 @dataclass
 class Layout:
     """Where the benchmark writes: all under one work directory."""
 
     workdir: Path
 
-    @property
-    def landing(self) -> Path:
-        """Landing root handed to dbt as `landing_path`."""
-        return self.workdir / "landing"
-
-    @property
-    def usage(self) -> Path:
-        """Usage folder of the landing tree."""
-        return self.landing / "usage"
-
-    @property
-    def holding(self) -> Path:
-        """Where the extra (incremental) day waits until step (b)."""
-        return self.workdir / "holding" / "usage"
-
-    @property
-    def params_file(self) -> Path:
-        """Parameters of the generated data."""
-        return self.workdir / "params.json"
-
-    @property
-    def warehouse(self) -> Path:
-        """The dbt warehouse (TRUEUP_DUCKDB_PATH)."""
-        return self.workdir / "warehouse.duckdb"
-
-    @property
-    def floor_db(self) -> Path:
-        """DuckDB file holding the floor's results."""
-        return self.workdir / "floor.duckdb"
-
-    @property
-    def target(self) -> Path:
-        """dbt target path (run_results.json)."""
-        return self.workdir / "target"
-
-    @property
-    def logs(self) -> Path:
-        """dbt log path and the captured output of every step."""
-        return self.workdir / "logs"
-
-    @property
-    def report(self) -> Path:
-        """Figures as JSON."""
-        return self.workdir / "benchmark.json"
+    landing = _Below("landing", doc="Landing root handed to dbt as `landing_path`.")
+    usage = _Below("landing", "usage", doc="Usage folder of the landing tree.")
+    holding = _Below(
+        "holding", "usage", doc="Where the extra (incremental) day waits until step (b)."
+    )
+    params_file = _Below("params.json", doc="Parameters of the generated data.")
+    warehouse = _Below("warehouse.duckdb", doc="The dbt warehouse (TRUEUP_DUCKDB_PATH).")
+    floor_db = _Below("floor.duckdb", doc="DuckDB file holding the floor's results.")
+    target = _Below("target", doc="dbt target path (run_results.json).")
+    logs = _Below("logs", doc="dbt log path and the captured output of every step.")
+    report = _Below("benchmark.json", doc="Figures as JSON.")
 
 
 def day_folder(day: date) -> str:

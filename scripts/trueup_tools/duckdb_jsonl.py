@@ -30,6 +30,8 @@ import gzip
 import json
 import re
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -280,18 +282,41 @@ def usage_fields_json(raw_record: str) -> str:
     return json.dumps(usage_fields(raw_record), separators=(",", ":"), ensure_ascii=False)
 
 
-def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the JSONL reading functions on a DuckDB connection."""
-    con.create_function(
+@dataclass(frozen=True)
+class SqlFunction:
+    """A Python function as a DuckDB scalar function: its SQL name, parameter and return
+    types, and whether DuckDB must call it on every row (it reads files)."""
+
+    name: str
+    function: Callable[..., Any]
+    parameters: tuple[duckdb.DuckDBPyType, ...]
+    returns: duckdb.DuckDBPyType
+    side_effects: bool = False
+
+    def create(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.create_function(
+            self.name,
+            self.function,
+            list(self.parameters),
+            self.returns,
+            side_effects=self.side_effects,
+        )
+
+
+VARCHAR = duckdb.sqltype("VARCHAR")
+FUNCTIONS = (
+    SqlFunction(
         "trueup_jsonl_lines",
         jsonl_lines,
-        [duckdb.sqltype("VARCHAR")],
+        (VARCHAR,),
         duckdb.list_type(JSONL_LINE),
         side_effects=True,
-    )
-    con.create_function(
-        "trueup_json_usage_fields",
-        usage_fields_json,
-        [duckdb.sqltype("VARCHAR")],
-        duckdb.sqltype("VARCHAR"),
-    )
+    ),
+    SqlFunction("trueup_json_usage_fields", usage_fields_json, (VARCHAR,), VARCHAR),
+)
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the JSONL reading functions on a DuckDB connection."""
+    for function in FUNCTIONS:
+        function.create(con)

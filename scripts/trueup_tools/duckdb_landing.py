@@ -34,6 +34,7 @@ from typing import Any
 import duckdb
 
 from trueup_tools import duckdb_jsonl, warehouse
+from trueup_tools.duckdb_jsonl import VARCHAR, SqlFunction
 
 WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
 """The dbt commands that may create a missing warehouse file."""
@@ -123,23 +124,23 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the trueup_* landing functions on a DuckDB connection."""
-    con.create_function(
+FUNCTIONS = (
+    SqlFunction(
         "trueup_landing_files",
         landing_files,
-        [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
+        (VARCHAR, VARCHAR),
         duckdb.list_type(LANDED_FILE),
         side_effects=True,
-    )
-    con.create_function(
-        "trueup_file_sha256",
-        file_sha256,
-        [duckdb.sqltype("VARCHAR")],
-        duckdb.sqltype("VARCHAR"),
-        side_effects=True,
-    )
-    duckdb_jsonl.register(con)
+    ),
+    SqlFunction("trueup_file_sha256", file_sha256, (VARCHAR,), VARCHAR, side_effects=True),
+    *duckdb_jsonl.FUNCTIONS,
+)
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the trueup_* landing functions (the JSONL readers too) on a DuckDB connection."""
+    for function in FUNCTIONS:
+        function.create(con)
 
 
 try:  # the plugin hook exists only where dbt-duckdb is installed (always, in the project venv)

@@ -205,18 +205,19 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> duckdb.Du
     """The exact result of `sql`; a warehouse without the marts is a clear error."""
     try:
         return exact_relation(con, sql)
-    except duckdb.CatalogException as error:
-        first_line = str(error).splitlines()[0]
-        raise MetricsError(
-            f"the warehouse {path} lacks a mart the metrics read ({first_line}): "
-            "build it first (./run.sh, `trueup build` or `dbt build`)"
-        ) from error
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
-        raise MetricsError(
-            f"the warehouse could not run the query's SQL ({first_line}); check the --where "
-            "filters (`trueup metrics ... --explain` prints the SQL)"
-        ) from error
+        if isinstance(error, duckdb.CatalogException):
+            message = (
+                f"the warehouse {path} lacks a mart the metrics read ({first_line}): "
+                "build it first (./run.sh, `trueup build` or `dbt build`)"
+            )
+        else:
+            message = (
+                f"the warehouse could not run the query's SQL ({first_line}); check the "
+                "--where filters (`trueup metrics ... --explain` prints the SQL)"
+            )
+        raise MetricsError(message) from error
 
 
 def help_epilog(manifest: Path = SEMANTIC_MANIFEST) -> str:

@@ -8,7 +8,17 @@ between columns and against the build's as_of (nothing dated after as_of, segmen
 their period), freshness of the newest usage, and a second look at the append-only books
 (`fct_variance_at_close`, `fct_post_close_deltas`, `fct_adjustment_ledger`: statuses, ISO
 currency codes, hash digests, booked_at order) after they were written, which no dbt test
-covers.
+covers. Beyond one row at a time (figures from `quality_history`, thresholds settable with
+`--threshold NAME=VALUE`):
+
+- volume against history (fct_usage_daily): a tenant x meter's daily records against the
+  median of its previous days, the whole day's accepted records and its duplicate and
+  quarantine rates against the trailing days, and no day without usage;
+- reconciliation between marts: fct_usage_daily against the daily rollup it is built from,
+  the variance's billed figures against fct_billed_charges and back, and the ledger's
+  outstanding_after against the running sum of its entries;
+- freshness of the sources: the newest ingested_at of accepted usage and the newest
+  export_date of the billing exports against as_of.
 
 Expectations left to dbt (GX ran them too until they were found to re-check a dbt test; each
 property holds because the column is copied from a seed whose dbt test guarantees it):
@@ -46,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import sys
@@ -61,7 +72,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from trueup_tools import PROJECT_DIR, quality_docs, warehouse
+from trueup_tools import PROJECT_DIR, quality_docs, quality_history, warehouse
+from trueup_tools.quality_history import Thresholds
 from trueup_tools.runner import warehouse_path
 from trueup_tools.sample.billing_records import STATUSES
 
@@ -129,11 +141,12 @@ class CheckError(Exception):
 
 @dataclass(frozen=True)
 class Window:
-    """What freshness is checked against: the build's as_of (UTC, naive) and how stale the
-    newest usage may be (None: not checked)."""
+    """What freshness and history are checked against: the build's as_of (UTC, naive), how
+    stale the newest usage may be (None: not checked) and the other checks' thresholds."""
 
     as_of: dt.datetime
     max_usage_age_days: int | None = DEFAULT_MAX_USAGE_AGE_DAYS
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
     @property
     def as_of_period(self) -> dt.date:
@@ -144,6 +157,12 @@ class Window:
     def last_usage_date(self) -> dt.date:
         """The latest usage_date a build at as_of can see (as_of + the tolerated clock skew)."""
         return (self.as_of + CLOCK_SKEW).date()
+
+    @property
+    def last_complete_day(self) -> dt.date:
+        """The newest usage day the history checks look at: the day before as_of's (the day
+        of as_of is still filling)."""
+        return self.as_of.date() - dt.timedelta(days=1)
 
     @property
     def oldest_newest_usage_date(self) -> dt.date | None:
@@ -287,6 +306,19 @@ def _pairwise(frame: pd.DataFrame, a: str, b: str, how: Callable) -> list:
         return [how(x, y) for x, y in zip(frame[a], frame[b], strict=True)]
 
 
+def add_cross_mart_columns(
+    frames: dict[str, pd.DataFrame], sources: quality_history.Sources, window: Window
+) -> None:
+    """Add the columns of the history, reconciliation and freshness expectations."""
+    quality_history.add_usage_columns(
+        frames["fct_usage_daily"], sources, window.last_complete_day, window.thresholds
+    )
+    quality_history.add_billed_columns(
+        frames["fct_billed_charges"], frames["fct_trueup_variance"], sources
+    )
+    quality_history.add_ledger_columns(frames["fct_adjustment_ledger"])
+
+
 def add_recomputed_columns(frames: dict[str, pd.DataFrame]) -> None:
     """Add the `recomputed_*` columns the pair expectations compare with the marts' own."""
     for mart in ("fct_trueup_variance", "fct_variance_at_close"):
@@ -355,6 +387,25 @@ def _not_less(column_a: str, column_b: str, words: str) -> Expectation:
     )
 
 
+def _pair_at_least(column: str, bound: str, words: str) -> Expectation:
+    """column >= bound on every row where both are set (a row without a bound is not
+    checked: too little history)."""
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=column,
+        column_B=bound,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        description=words,
+    )
+
+
+def _pair_at_most(column: str, bound: str, words: str) -> Expectation:
+    """column <= bound on every row where both are set (see `_pair_at_least`)."""
+    return _pair_at_least(bound, column, words)
+
+
 def _iso_currency(column: str) -> Expectation:
     return _in_set(column, ISO_4217, f"{column} is an active ISO 4217 currency code")
 
@@ -389,7 +440,97 @@ def usage_daily_expectations(window: Window) -> list[Expectation]:
                 ),
             )
         )
-    return checks
+    return checks + _usage_reconciliation() + _usage_history(window) + _ingest_freshness(window)
+
+
+def _usage_reconciliation() -> list[Expectation]:
+    """fct_usage_daily against the daily rollup it is built from."""
+    import great_expectations.expectations as gxe
+
+    rollup = "intermediate.int_usage_daily_rolled_up"
+    return [
+        *(
+            _equal(
+                column,
+                f"rollup_{column}",
+                f"{column} = the daily rollup's ({rollup}) for the tenant, meter and day",
+            )
+            for column in ("quantity", "event_count")
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="rollup_rows_missing_here",
+            max_value=0,
+            description=f"every row of the daily rollup ({rollup}) is in fct_usage_daily "
+            "(the count of rollup rows missing here is 0)",
+        ),
+    ]
+
+
+def _usage_history(window: Window) -> list[Expectation]:
+    """Volume against history, on the complete days (before as_of's day)."""
+    import great_expectations.expectations as gxe
+
+    t = window.thresholds
+    history = f"the previous {t.history_days} days (at least {t.min_history_days} of them)"
+    day = "(a figure of the whole day, on its first row)"
+    return [
+        _pair_at_most(
+            "event_count",
+            "event_count_high",
+            f"a tenant x meter's day has at most {t.key_volume_factor} x the median daily "
+            f"records of {history}, or {t.key_volume_floor}, whichever is more: volume "
+            "against history",
+        ),
+        _pair_at_most(
+            "day_accepted_records",
+            "day_records_high",
+            f"the day's accepted records are at most {t.day_volume_factor} x the median of "
+            f"{history}: volume against history {day}",
+        ),
+        _pair_at_least(
+            "day_accepted_records",
+            "day_records_low",
+            f"the day's accepted records are at least the median of {history} / "
+            f"{t.day_volume_factor}: volume against history {day}",
+        ),
+        *(
+            _pair_at_most(
+                f"day_{kind}_pct",
+                f"day_{kind}_pct_high",
+                f"the day's {kind} rate (% of its {records}) is at most the median rate of "
+                f"{history} + {t.rate_rise_points} points (days of at least "
+                f"{t.min_day_records} records) {day}",
+            )
+            for kind, records in (
+                ("duplicate", "accepted records and duplicates"),
+                ("quarantine", "landed records"),
+            )
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="days_since_previous_usage_day",
+            min_value=1,
+            max_value=t.max_usage_gap_days,
+            description=f"at most {t.max_usage_gap_days} day(s) from one usage day to the "
+            f"next up to {window.last_complete_day}: no day without usage {day}",
+        ),
+    ]
+
+
+def _ingest_freshness(window: Window) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    hours = window.thresholds.max_ingest_age_hours
+    if hours is None:
+        return []
+    oldest = window.as_of - dt.timedelta(hours=hours)
+    return [
+        gxe.ExpectColumnMaxToBeBetween(
+            column="last_ingested_at",
+            min_value=oldest,
+            description=f"the newest accepted usage was ingested on or after "
+            f"{_show(oldest)} (at most {hours} hours before as_of): ingestion is fresh",
+        )
+    ]
 
 
 def expected_charges_expectations(window: Window) -> list[Expectation]:
@@ -430,6 +571,30 @@ def billed_charges_expectations(window: Window) -> list[Expectation]:
             window.as_of_period,
             f"period_start is at most {window.as_of_period}, the period of as_of",
         ),
+        _equal(
+            "billed_amount",
+            "variance_billed_amount",
+            "billed_amount = fct_trueup_variance's billed_amount for the key (every billed key "
+            "of a reported period has its variance row)",
+        ),
+        *_export_freshness(window),
+    ]
+
+
+def _export_freshness(window: Window) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    days = window.thresholds.max_export_age_days
+    if days is None:
+        return []
+    oldest = window.as_of.date() - dt.timedelta(days=days)
+    return [
+        gxe.ExpectColumnMaxToBeBetween(
+            column="last_export_date",
+            min_value=oldest,
+            description=f"the newest billing export is dated on or after {oldest} (at most "
+            f"{days} days before as_of): billing is fresh",
+        )
     ]
 
 
@@ -474,6 +639,18 @@ def trueup_variance_expectations(window: Window) -> list[Expectation]:
             min_value=window.as_of_period,
             max_value=window.as_of_period,
             description=f"the period of as_of ({window.as_of_period}) is reported",
+        ),
+        _equal(
+            "billed_amount",
+            "billed_charges_amount",
+            "billed_amount = fct_billed_charges' billed_amount for the key (0 when nothing is "
+            "billed)",
+        ),
+        _equal(
+            "billed_quantity",
+            "billed_charges_quantity",
+            "billed_quantity = fct_billed_charges' billed_quantity for the key (0 when nothing "
+            "is billed or the billed lines have no quantity)",
         ),
     ]
 
@@ -529,6 +706,12 @@ def adjustment_ledger_expectations(window: Window) -> list[Expectation]:
             column="booked_at",
             strictly=False,
             description="booked_at never decreases in entry_id order (replays book nothing)",
+        ),
+        _equal(
+            "outstanding_after",
+            "entries_balance",
+            "outstanding_after = the sum of the key's entries so far (in entry_id order): the "
+            "ledger's balance is its entries",
         ),
     ]
 
@@ -797,12 +980,18 @@ def check(
     as_of: str | None = None,
     docs_dir: Path = DEFAULT_DOCS_DIR,
     max_usage_age_days: int | None = DEFAULT_MAX_USAGE_AGE_DAYS,
+    thresholds: Thresholds | None = None,
     read_only: bool = True,
 ) -> int:
     """Run the checkpoint on the warehouse at `database`; print the summary; exit code."""
     started = time.monotonic()
     try:
-        frames, window, source = _load(database, as_of, max_usage_age_days, read_only)
+        frames, sources, window, source = _load(
+            database,
+            as_of,
+            Window(dt.datetime.min, max_usage_age_days, thresholds or Thresholds()),
+            read_only,
+        )
         quality_docs.prepare(docs_dir)
     except (
         CheckError,
@@ -813,6 +1002,7 @@ def check(
         print(problem, file=sys.stderr)
         return 2
     add_recomputed_columns(frames)
+    add_cross_mart_columns(frames, sources, window)
     with _quiet_gx():
         result = run_checkpoint(frames, window)
     suites, failures = outcomes(result, frames)
@@ -831,16 +1021,19 @@ def check(
 
 
 def _load(
-    database: Path, as_of: str | None, max_usage_age_days: int | None, read_only: bool
-) -> tuple[dict[str, pd.DataFrame], Window, str]:
-    """The marts and the freshness window, read in one short read-only connection."""
+    database: Path, as_of: str | None, settings: Window, read_only: bool
+) -> tuple[dict[str, pd.DataFrame], quality_history.Sources, Window, str]:
+    """The marts, what they are compared with and the window (`settings` at the as_of given
+    or recorded), read in one short read-only connection."""
     con = warehouse.open_built(database, command="`trueup check`", read_only=read_only)
     try:
         if as_of is not None:
             moment, source = parse_as_of(as_of), "given by --as-of"
         else:
             moment, source = recorded_as_of(con), "of the last build"
-        return read_marts(con), Window(moment, max_usage_age_days), source
+        window = dataclasses.replace(settings, as_of=moment)
+        sources = quality_history.read_sources(con, moment, CheckError)
+        return read_marts(con), sources, window, source
     finally:
         con.close()
 
@@ -865,6 +1058,13 @@ def _write_docs(
         ("warehouse", str(database)),
         ("as_of", f"{_show(window.as_of)} ({source})"),
         ("usage freshness", f"newest usage at most {age} days before as_of" if age else "off"),
+        (
+            "thresholds",
+            ", ".join(
+                f"{name}={'off' if value is None else _show(value)}"
+                for name, value in dataclasses.asdict(window.thresholds).items()
+            ),
+        ),
         ("checked at", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
     ]
     rows = [
@@ -919,6 +1119,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the newest usage_date may be at most this many days before as_of "
         f"(default {DEFAULT_MAX_USAGE_AGE_DAYS}; 'off' to skip, e.g. for historic sample data)",
     )
+    parser.add_argument(
+        "--threshold",
+        type=_threshold,
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a threshold of the history, reconciliation and freshness checks (repeat "
+        "for several). NAME (default): meaning: " + _thresholds_help(),
+    )
+
+
+def _threshold(text: str) -> tuple[str, Any]:
+    try:
+        return quality_history.parse_threshold(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _thresholds_help() -> str:
+    defaults = dataclasses.asdict(Thresholds())
+    return "; ".join(
+        f"{name} ({'off' if defaults[name] is None else defaults[name]}): {words}"
+        for name, words in quality_history.THRESHOLD_HELP.items()
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -928,4 +1151,5 @@ def run(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         docs_dir=args.docs_dir,
         max_usage_age_days=args.max_usage_age_days,
+        thresholds=quality_history.with_settings(args.threshold or ()),
     )

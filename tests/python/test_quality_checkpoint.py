@@ -7,6 +7,7 @@ real command in a subprocess to show there is no traceback."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -22,7 +23,7 @@ import duckdb
 import pytest
 
 from conftest import Dataset, Warehouse
-from trueup_tools import quality
+from trueup_tools import quality, quality_history
 
 
 @dataclass
@@ -290,6 +291,254 @@ def test_stale_usage_fails(clean: Path, tmp_path: Path) -> None:
     block = _failure_block(run, "fct_usage_daily.usage_date")
     assert "usage is fresh" in block and f"at most {age - 1} days before as_of" in block
     assert "observed: " in block
+
+
+# --------------------------------------------------------------------------- beyond one row:
+# volume against history, reconciliation between marts, freshness of the sources
+
+
+def mutated(built: Warehouse, folder: Path, *statements: str) -> tuple[Path, duckdb.Connection]:
+    """A copy of the built warehouse with `statements` run on it, and a connection to read
+    what they did (the caller closes it before the check)."""
+    database = copy_of(built, folder / "w.duckdb")
+    con = duckdb.connect(str(database))
+    for statement in statements:
+        con.execute(statement)
+    return database, con
+
+
+def verdicts(run: Run) -> dict[str, str]:
+    return {
+        mart: next(line for line in run.out.splitlines() if line.startswith(f"  {mart} "))
+        for mart in quality.MART_KEYS
+    }
+
+
+def test_a_tenant_meter_day_times_50_is_named(
+    built: Warehouse, dataset: Dataset, tmp_path: Path
+) -> None:
+    """A producer replays one tenant x meter's day 50 times over (new event ids, so no
+    duplicates): its record count is far beyond its history."""
+    pick = (
+        "select (tenant_id, meter, usage_date) from intermediate.int_usage_daily_rolled_up "
+        "where usage_date >= (select min(usage_date) + 14 "
+        "from intermediate.int_usage_daily_rolled_up) order by usage_date, tenant_id, meter limit 1"
+    )
+    database, con = mutated(
+        built,
+        tmp_path,
+        "update intermediate.int_usage_daily_rolled_up "
+        "set event_count = event_count * 50, quantity = quantity * 50 "
+        f"where (tenant_id, meter, usage_date) = ({pick})",
+    )
+    try:
+        tenant, meter, day, count = con.sql(
+            "select tenant_id, meter, usage_date, event_count "
+            "from intermediate.int_usage_daily_rolled_up "
+            "where event_count = (select max(event_count) "
+            "from intermediate.int_usage_daily_rolled_up)"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    run = run_check(database, tmp_path / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+    assert run.code == 1, run.out + run.err
+    block = _failure_block(run, "fct_usage_daily.event_count_high, event_count")
+    assert "volume against history" in block
+    assert f"{day.isoformat()} {tenant} {meter}: event_count_high=" in block
+    assert f"event_count={count}" in block
+    others = {mart: line for mart, line in verdicts(run).items() if mart != "fct_usage_daily"}
+    assert all(line.endswith("passed") for line in others.values()), others
+
+
+def test_a_missing_day_is_named(built: Warehouse, dataset: Dataset, tmp_path: Path) -> None:
+    """Every record of one day in the middle of the history is gone: the next day reports
+    the gap."""
+    days = "select distinct usage_date from intermediate.int_usage_daily_rolled_up"
+    middle = f"select usage_date from ({days}) order by usage_date limit 1 offset 20"
+    database, con = mutated(
+        built,
+        tmp_path,
+        f"create table gone as {middle}",
+        "delete from intermediate.int_usage_daily_rolled_up "
+        "where usage_date = (select usage_date from gone)",
+    )
+    try:
+        gone = con.sql("select usage_date from gone").fetchall()[0][0]
+        left = con.sql(
+            "select count(*) from intermediate.int_usage_daily_rolled_up where usage_date = ?",
+            params=[gone],
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert left == 0
+    run = run_check(database, tmp_path / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+    assert run.code == 1, run.out + run.err
+    block = _failure_block(run, "fct_usage_daily.days_since_previous_usage_day")
+    assert "no day without usage" in block
+    after = (gone + dt.timedelta(days=1)).isoformat()
+    assert "1 of " in block and f"      {after} " in block, block
+    assert "days_since_previous_usage_day=2" in block
+
+
+def test_a_quarantine_spike_is_named(built: Warehouse, dataset: Dataset, tmp_path: Path) -> None:
+    """A producer changes its schema for one day: every record of the day is quarantined
+    (unsupported_schema), far above the trailing days' rate."""
+    days = "select distinct usage_date from intermediate.int_usage_daily_rolled_up"
+    usable = (
+        "select source_file, line_number from intermediate.int_usage_records_classified "
+        "where usage_date = (select usage_date from spiked) and quarantine_reason is null"
+    )
+    database, con = mutated(
+        built,
+        tmp_path,
+        f"create table spiked as select usage_date from ({days}) order by 1 limit 1 offset 20",
+        "update staging.stg_usage__records set is_supported_schema = false "
+        f"where (source_file, line_number) in ({usable})",
+    )
+    try:
+        day, landed, quarantined = con.sql(
+            "select usage_date, count(*), count(quarantine_reason) "
+            "from intermediate.int_usage_records_classified "
+            "where usage_date = (select usage_date from spiked) group by usage_date"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert landed == quarantined > 0
+    run = run_check(database, tmp_path / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+    assert run.code == 1, run.out + run.err
+    block = _failure_block(run, "fct_usage_daily.day_quarantine_pct_high, day_quarantine_pct")
+    assert "quarantine rate" in block
+    assert f"      {day.isoformat()} " in block and "day_quarantine_pct=100" in block
+
+
+def test_stale_ingestion_and_export_are_named(clean: Path, tmp_path: Path) -> None:
+    """Checked 36 days after the build's as_of (no new data since): the newest ingestion
+    and the newest export are older than the default thresholds allow."""
+    defaults = quality_history.Thresholds()
+    hours, days = defaults.max_ingest_age_hours, defaults.max_export_age_days
+    assert hours is not None and days is not None
+    con = duckdb.connect(str(clean), read_only=True)
+    try:
+        as_of = quality.recorded_as_of(con)
+        ingested = con.sql(
+            "select max(ingested_at) from intermediate.int_usage_records_classified "
+            "where quarantine_reason is null"
+        ).fetchall()[0][0]
+        exported = con.sql(
+            "select max(export_date) from intermediate.int_billing_lines_mapped "
+            "where tenant_id is not null"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    later = as_of + dt.timedelta(days=36)
+    assert ingested < later - dt.timedelta(hours=hours)
+    assert exported < later.date() - dt.timedelta(days=days)
+    run = run_check(
+        clean, tmp_path / "docs", as_of=later.isoformat(sep=" "), max_usage_age_days=None
+    )
+    assert run.code == 1, run.out + run.err
+    ingestion = _failure_block(run, "fct_usage_daily.last_ingested_at")
+    assert "ingestion is fresh" in ingestion and f"at most {hours} hours before as_of" in ingestion
+    assert f"observed: {quality._show(ingested)}" in ingestion
+    export = _failure_block(run, "fct_billed_charges.last_export_date")
+    assert "billing is fresh" in export and f"at most {days} days before as_of" in export
+    assert f"observed: {exported.isoformat()}" in export
+    # the same as_of with the thresholds turned off: neither is checked
+    relaxed = quality_history.with_settings(
+        [("max_ingest_age_hours", None), ("max_export_age_days", None)]
+    )
+    quiet = run_check(
+        clean,
+        tmp_path / "docs-relaxed",
+        as_of=later.isoformat(sep=" "),
+        max_usage_age_days=None,
+        thresholds=relaxed,
+    )
+    assert "last_ingested_at" not in quiet.out and "last_export_date" not in quiet.out
+
+
+def test_cross_mart_breaks_are_named(built: Warehouse, dataset: Dataset, tmp_path: Path) -> None:
+    """fct_usage_daily loses a row of the rollup and misstates another's quantity, one billed
+    amount differs from the variance's, and one ledger balance is not its entries' sum."""
+    rollup = "intermediate.int_usage_daily_rolled_up"
+    first = f"(select (tenant_id, meter, usage_date) from {rollup} order by all limit 1)"
+    second = f"(select (tenant_id, meter, usage_date) from {rollup} order by all limit 1 offset 1)"
+    billed = (
+        "(select (period_start, tenant_id, meter) from finance.fct_billed_charges "
+        "order by all limit 1)"
+    )
+    database, con = mutated(
+        built,
+        tmp_path,
+        "alter view finance.fct_usage_daily rename to fct_usage_daily_built",
+        "create view finance.fct_usage_daily as select * replace ("
+        f"case when (tenant_id, meter, usage_date) = {second} "
+        "then cast(quantity + 1 as decimal(38, 9)) else quantity end as quantity) "
+        f"from finance.fct_usage_daily_built where (tenant_id, meter, usage_date) <> {first}",
+        "update finance.fct_billed_charges set billed_amount = billed_amount + 1 "
+        f"where (period_start, tenant_id, meter) = {billed}",
+        "update finance.fct_adjustment_ledger set outstanding_after = outstanding_after + 1 "
+        "where entry_id = (select max(entry_id) from finance.fct_adjustment_ledger)",
+    )
+    try:
+        keys = con.sql(f"select {second}, {billed}").fetchall()[0]
+        entry = con.sql("select max(entry_id) from finance.fct_adjustment_ledger").fetchall()[0][0]
+    finally:
+        con.close()
+    assert entry is not None, "the sample build books ledger entries"
+    (tenant, meter, day), (period, billed_tenant, billed_meter) = keys
+    run = run_check(database, tmp_path / "docs", as_of=dataset.as_of, max_usage_age_days=None)
+    assert run.code == 1, run.out + run.err
+    quantity = _failure_block(run, "fct_usage_daily.quantity, rollup_quantity")
+    assert f"{day.isoformat()} {tenant} {meter}: quantity=" in quantity
+    assert "rollup_rows_missing_here=1" in _failure_block(
+        run, "fct_usage_daily.rollup_rows_missing_here"
+    )
+    key = f"{period.isoformat()} {billed_tenant} {billed_meter}: billed_amount="
+    assert key in _failure_block(run, "fct_trueup_variance.billed_amount, billed_charges_amount")
+    assert key in _failure_block(run, "fct_billed_charges.billed_amount, variance_billed_amount")
+    ledger = _failure_block(run, "fct_adjustment_ledger.outstanding_after, entries_balance")
+    assert f"      {entry}: outstanding_after=" in ledger and "the ledger's balance" in ledger
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("key_volume_factor=2.5", "key_volume_factor", Decimal("2.5")),
+        ("history-days=14", "history_days", 14),
+        ("max_ingest_age_hours=off", "max_ingest_age_hours", None),
+    ],
+)
+def test_threshold_settings_parse(text: str, name: str, value: object) -> None:
+    assert quality_history.parse_threshold(text) == (name, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("nope=1", "NAME one of history_days"),
+        ("history_days=off", "history_days cannot be off"),
+        ("key_volume_factor=lots", "key_volume_factor must be a decimal"),
+        ("key_volume_floor=-1", "must be 0 or more"),
+        ("day_volume_factor=0", "day_volume_factor must be more than 0"),
+        ("rate_rise_points=nan", "rate_rise_points must be a decimal"),
+    ],
+)
+def test_bad_threshold_says_why(text: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        quality_history.parse_threshold(text)
+
+
+def test_every_threshold_is_documented() -> None:
+    fields = [field.name for field in dataclasses.fields(quality_history.Thresholds)]
+    assert list(quality_history.THRESHOLD_HELP) == fields
+
+
+def test_bad_threshold_on_the_command_line_exits_2(clean: Path) -> None:
+    result = trueup("check", "--warehouse", str(clean), "--threshold", "history_days=soon")
+    assert result.returncode == 2
+    assert "history_days must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def trueup(*args: str) -> subprocess.CompletedProcess:

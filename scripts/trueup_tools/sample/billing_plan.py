@@ -7,10 +7,11 @@ seeds; gives a `_Builder` holding the plans and faults. Only `Random(seed + 1)` 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from functools import partial
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -219,71 +220,87 @@ def _shift(b: _Builder, plan: _KeyPlan, delta: Decimal, fault: Fault) -> None:
     _add_fault(b, plan, fault)
 
 
+def _shift_fault(
+    b: _Builder,
+    fault: tuple[str, str],
+    systems: Sequence[str | None],
+    fits: Callable[[_KeyPlan], bool],
+    delta_of: Callable[[_KeyPlan], Decimal],
+    note: str = "",
+) -> None:
+    """A variance fault: a clean key of the first of `systems` with one that `fits`, billed
+    `delta_of(key)` away from its expected amount; `fault` is its kind and the status the
+    variance must give it (nothing when no key fits: the kind is recorded as skipped)."""
+    kind, status = fault
+    plan = _pick(b, kind, systems, fits)
+    if plan:
+        delta = delta_of(plan)
+        _shift(b, plan, delta, Fault(kind, plan.system, status, delta=delta, note=note))
+
+
 def _review_faults(b: _Builder) -> None:
     """Over- and under-billing beyond the auto-adjust limit (needs_review)."""
-    plan = _pick(b, "over_billed", ("focus", None), lambda p: _fits_review(b, p))
-    if plan:
-        delta = _review_delta(b, plan)
-        _shift(b, plan, delta, Fault("over_billed", plan.system, "needs_review", delta=delta))
-    plan = _pick(b, "under_billed", ("invoice_lines", None), lambda p: _fits_review(b, p))
-    if plan:
-        delta = -_review_delta(b, plan)
-        _shift(b, plan, delta, Fault("under_billed", plan.system, "needs_review", delta=delta))
+    fits = partial(_fits_review, b)
+    _shift_fault(
+        b, ("over_billed", "needs_review"), ("focus", None), fits, partial(_review_delta, b)
+    )
+    _shift_fault(
+        b,
+        ("under_billed", "needs_review"),
+        ("invoice_lines", None),
+        fits,
+        lambda p: -_review_delta(b, p),
+    )
 
 
 def _tolerance_faults(b: _Builder) -> None:
     """Exactly at the tolerance, about half of it (matched), and just beyond it."""
-    plan = _pick(
+    _shift_fault(
         b,
-        "within_tolerance",
+        ("within_tolerance", "matched"),
         ("invoice_lines", None),
         lambda p: p.expected > 2 * _tolerance_of(b, p),
+        lambda p: -_tolerance_of(b, p),
+        "billed = expected - tolerance exactly (the tolerance is inclusive)",
     )
-    if plan:
-        delta = -_tolerance_of(b, plan)
-        note = "billed = expected - tolerance exactly (the tolerance is inclusive)"
-        fault = Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
-        _shift(b, plan, delta, fault)
-    plan = _pick(
+    _shift_fault(
         b,
-        "within_tolerance",
+        ("within_tolerance", "matched"),
         ("focus", None),
         lambda p: _tolerance_of(b, p) >= 2 * CENT and p.expected > 2 * _tolerance_of(b, p),
+        lambda p: (_tolerance_of(b, p) / 2).quantize(CENT, rounding=ROUND_DOWN),
+        "billed = expected + about half the tolerance",
     )
-    if plan:
-        delta = (_tolerance_of(b, plan) / 2).quantize(CENT, rounding=ROUND_DOWN)
-        note = "billed = expected + about half the tolerance"
-        fault = Fault("within_tolerance", plan.system, "matched", delta=delta, note=note)
-        _shift(b, plan, delta, fault)
-    plan = _pick(
+    _shift_fault(
         b,
-        "just_beyond_tolerance",
+        ("just_beyond_tolerance", "auto_adjust"),
         ("focus", None),
         lambda p: _gap(b, p) > MICRO and p.expected > 2 * _tolerance_of(b, p),
+        lambda p: _tolerance_of(b, p) + MICRO,
+        "billed = expected + tolerance + 1e-12",
     )
-    if plan:
-        delta = _tolerance_of(b, plan) + MICRO
-        note = "billed = expected + tolerance + 1e-12"
-        fault = Fault("just_beyond_tolerance", plan.system, "auto_adjust", delta=delta, note=note)
-        _shift(b, plan, delta, fault)
+
+
+def _auto_adjust_delta(b: _Builder, p: _KeyPlan) -> Decimal:
+    """Under-billing half-way between the tolerance and the auto-adjust limit (at least a
+    cent beyond the tolerance)."""
+    t = b.seeds.tolerance(p.meter)
+    low = t.of(p.expected)
+    middle = ((low + t.auto_adjust_limit) / 2).quantize(CENT, rounding=ROUND_DOWN)
+    return -max(middle, (low + CENT).quantize(CENT, rounding=ROUND_DOWN))
 
 
 def _auto_adjust_fault(b: _Builder) -> None:
     """A difference between the tolerance and the auto-adjust limit (auto_adjust)."""
-    plan = _pick(
+    _shift_fault(
         b,
-        "auto_adjust",
+        ("auto_adjust", "auto_adjust"),
         ("focus", "invoice_lines", None),
         lambda p: (
             _gap(b, p) > 4 * CENT and p.expected > 2 * b.seeds.tolerance(p.meter).auto_adjust_limit
         ),
+        partial(_auto_adjust_delta, b),
     )
-    if plan:
-        t = b.seeds.tolerance(plan.meter)
-        low = t.of(plan.expected)
-        middle = ((low + t.auto_adjust_limit) / 2).quantize(CENT, rounding=ROUND_DOWN)
-        delta = -max(middle, (low + CENT).quantize(CENT, rounding=ROUND_DOWN))
-        _shift(b, plan, delta, Fault("auto_adjust", plan.system, "auto_adjust", delta=delta))
 
 
 def _variance_faults(b: _Builder) -> None:

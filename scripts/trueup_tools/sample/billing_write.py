@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from random import Random
@@ -38,6 +38,7 @@ from trueup_tools.sample.billing_records import (
 )
 from trueup_tools.sample.billing_truth import BillingTruth
 from trueup_tools.sample.usage_rules import Invalid
+from trueup_tools.sample.write import _write_csv
 
 TIMESTAMP_FORMS: tuple[str, ...] = ("Z", "Z", "space", "+02:00", "-04:00", "ms")
 
@@ -68,19 +69,22 @@ def _null(rng: Random) -> str:
     return rng.choice(NULL_TOKENS)
 
 
+def _start_and_amount(line: BillingLine, form: str, rng: Random, pad: bool) -> tuple[str, str]:
+    """The charge start and amount texts of a line: an invalid value's own text, else the
+    instant in `form` and the amount (padded to 12..15 decimals now and then when `pad`)."""
+    if isinstance(line.charge_start, Invalid):
+        start = line.charge_start.text
+    else:
+        start = _timestamp_text(line.charge_start, form)
+    if isinstance(line.amount, Invalid):
+        return start, line.amount.text
+    return start, _amount_text(line.amount, rng, pad)
+
+
 def _focus_values(line: BillingLine, rng: Random) -> dict[str, str | None]:
     """One FOCUS line's field texts (None: a null, written as an empty field or a token)."""
     form = rng.choice(TIMESTAMP_FORMS)
-    start = (
-        line.charge_start.text
-        if isinstance(line.charge_start, Invalid)
-        else _timestamp_text(line.charge_start, form)
-    )
-    amount = (
-        line.amount.text
-        if isinstance(line.amount, Invalid)
-        else _amount_text(line.amount, rng, True)
-    )
+    start, amount = _start_and_amount(line, form, rng, pad=True)
     billing_start = _midnight(line.billing_period_start)
     billing_form = "date" if rng.random() < 0.3 else form
     quantity = None if line.quantity is None else _amount_text(line.quantity, rng, False)
@@ -117,16 +121,7 @@ def _focus_values(line: BillingLine, rng: Random) -> dict[str, str | None]:
 
 def _invoice_values(line: BillingLine, rng: Random, line_id: int) -> dict[str, str | None]:
     form = rng.choice(("Z", "Z", "space", "ms"))
-    start = (
-        line.charge_start.text
-        if isinstance(line.charge_start, Invalid)
-        else _timestamp_text(line.charge_start, form)
-    )
-    amount = (
-        line.amount.text
-        if isinstance(line.amount, Invalid)
-        else _amount_text(line.amount, rng, False)
-    )
+    start, amount = _start_and_amount(line, form, rng, pad=False)
     return {
         "invoice_id": line.invoice_id or f"CN-{line.billing_period_start:%Y%m}-{line.account_id}",
         "line_id": f"L{line_id:05d}",
@@ -220,74 +215,59 @@ def _write_parquet(target: Path, rows: list[dict]) -> None:
         con.close()
 
 
-def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-VARIANCE_COLUMNS: tuple[str, ...] = (
-    "period_start",
-    "tenant_id",
-    "meter",
-    "metered_quantity",
-    "expected_amount",
-    "billed_amount",
-    "billed_quantity",
-    "status",
-    "amount_variance",
-    "currency",
-    "tolerance",
-    "auto_adjust_limit",
-    "billed_line_count",
+# The truth CSVs' columns: each a field of the truth row, written at its scale (None: as is).
+# A figure is never rounded (`_at_scale`); an empty value is an empty field.
+Columns = tuple[tuple[str, int | None], ...]
+VARIANCE_COLUMNS: Columns = (
+    ("period_start", None),
+    ("tenant_id", None),
+    ("meter", None),
+    ("metered_quantity", 9),
+    ("expected_amount", 2),
+    ("billed_amount", 15),
+    ("billed_quantity", 15),
+    ("status", None),
+    ("amount_variance", 15),
+    ("currency", None),
+    ("tolerance", 6),
+    ("auto_adjust_limit", 2),
+    ("billed_line_count", None),
+)
+UNMAPPED_COLUMNS: Columns = (
+    ("source_file", None),
+    ("line_number", None),
+    ("reason", None),
+    ("amount", 15),
+    ("account_id", None),
+    ("sku_id", None),
+)
+TIEOUT_COLUMNS: Columns = (
+    ("source_file", None),
+    ("total", 15),
+    ("reconciled_usage", 15),
+    ("non_usage", 15),
+    ("unmapped", 15),
+    ("line_count", None),
 )
 
 
-def _variance_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
-    """billing_variance.csv rows, each figure at its column's scale."""
-    for r in truth.variance:
-        yield (
-            r.period_start.isoformat(),
-            r.tenant_id,
-            r.meter,
-            _at_scale(r.metered_quantity, 9),
-            _at_scale(r.expected_amount, 2),
-            _at_scale(r.billed_amount, 15),
-            _at_scale(r.billed_quantity, 15),
-            r.status,
-            _at_scale(r.amount_variance, 15),
-            r.currency or "",
-            _at_scale(r.tolerance, 6),
-            _at_scale(r.auto_adjust_limit, 2),
-            r.billed_line_count,
-        )
+def _truth_rows(records: Iterable[Any], columns: Columns) -> Iterator[tuple[Any, ...]]:
+    """Each record's fields as the truth CSV writes them."""
+    for record in records:
+        values = []
+        for name, places in columns:
+            value = getattr(record, name)
+            if value is None or value == "":
+                values.append("")
+            elif places is not None:
+                values.append(_at_scale(value, places))
+            else:
+                values.append(value.isoformat() if isinstance(value, date) else value)
+        yield tuple(values)
 
 
-def _unmapped_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
-    """billing_unmapped.csv rows."""
-    for r in truth.unmapped:
-        yield (
-            r.source_file,
-            r.line_number,
-            r.reason,
-            "" if r.amount is None else _at_scale(r.amount, 15),
-            r.account_id,
-            r.sku_id or "",
-        )
-
-
-def _tieout_rows(truth: BillingTruth) -> Iterator[tuple[Any, ...]]:
-    """billing_tieout.csv rows."""
-    for t in truth.tieout:
-        yield (
-            t.source_file,
-            _at_scale(t.total, 15),
-            _at_scale(t.reconciled_usage, 15),
-            _at_scale(t.non_usage, 15),
-            _at_scale(t.unmapped, 15),
-            t.line_count,
-        )
+def _write_truth_csv(path: Path, records: Iterable[Any], columns: Columns) -> None:
+    _write_csv(path, [name for name, _ in columns], _truth_rows(records, columns))
 
 
 def _faults_summary(
@@ -326,17 +306,9 @@ def write_billing_truth(
 ) -> dict[str, Any]:
     """billing_variance.csv, billing_unmapped.csv, billing_tieout.csv, billing_faults.json."""
     truth_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(truth_dir / "billing_variance.csv", VARIANCE_COLUMNS, _variance_rows(truth))
-    _write_csv(
-        truth_dir / "billing_unmapped.csv",
-        ("source_file", "line_number", "reason", "amount", "account_id", "sku_id"),
-        _unmapped_rows(truth),
-    )
-    _write_csv(
-        truth_dir / "billing_tieout.csv",
-        ("source_file", "total", "reconciled_usage", "non_usage", "unmapped", "line_count"),
-        _tieout_rows(truth),
-    )
+    _write_truth_csv(truth_dir / "billing_variance.csv", truth.variance, VARIANCE_COLUMNS)
+    _write_truth_csv(truth_dir / "billing_unmapped.csv", truth.unmapped, UNMAPPED_COLUMNS)
+    _write_truth_csv(truth_dir / "billing_tieout.csv", truth.tieout, TIEOUT_COLUMNS)
     summary = _faults_summary(data, truth, extra)
     (truth_dir / "billing_faults.json").write_text(
         json.dumps(summary, indent=2) + "\n", encoding="utf-8"

@@ -20,7 +20,12 @@ from trueup_tools.sample.config import (
     injection_count,
     validate_config,
 )
-from trueup_tools.sample.usage_rules import DEFAULT_METERS_CSV, load_meters, month_watermark
+from trueup_tools.sample.usage_rules import (
+    DEFAULT_METERS_CSV,
+    UsageEvent,
+    load_meters,
+    month_watermark,
+)
 
 
 class _Omit(Enum):
@@ -51,18 +56,8 @@ NumField = _Num | None | _Omit
 """A number field as written: text (JSON number or string), null, or absent."""
 
 
-@dataclass(slots=True)
-class _Event:
-    """A usage event's logical payload plus when the ingestion layer received it."""
-
-    producer: str
-    event_id: str
-    tenant_id: str
-    meter: str
-    quantity: Decimal | None
-    event_ts: datetime
-    ingested_at: datetime
-    sample_rate: Decimal | None = None
+_Event = UsageEvent
+"""A usage event's logical payload plus when the ingestion layer received it."""
 
 
 @dataclass(eq=False)

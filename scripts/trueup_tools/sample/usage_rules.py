@@ -96,6 +96,21 @@ class UsageRecord:
     specversion: str | None = None
 
 
+@dataclass(slots=True)
+class UsageEvent:
+    """A usage event's values as meant (typed, identifiers trimmed) and when the ingestion
+    layer received it: the plan's logical events and the usage truth's valid records."""
+
+    producer: str
+    event_id: str
+    tenant_id: str
+    meter: str
+    quantity: Decimal | None
+    event_ts: datetime
+    ingested_at: datetime
+    sample_rate: Decimal | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class DailyRow:
     """One row of `finance.fct_usage_daily`."""

@@ -20,6 +20,7 @@ from trueup_tools.sample.usage_rules import (
     DailyRow,
     DuplicateRow,
     QuarantineRow,
+    UsageEvent,
     UsageRecord,
     UsageTruth,
     as_of_instant,
@@ -36,18 +37,10 @@ from trueup_tools.sample.usage_rules import (
 
 
 @dataclass(slots=True)
-class _Valid:
+class _Valid(UsageEvent):
     """A visible record that passed every check, with its trimmed identifiers."""
 
-    record: UsageRecord
-    producer: str
-    event_id: str
-    tenant_id: str
-    meter: str
-    quantity: Decimal | None
-    event_ts: datetime
-    ingested_at: datetime
-    sample_rate: Decimal | None
+    record: UsageRecord = field(kw_only=True)
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ DAILY_COLUMNS = (
 )
 
 
-def _write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A CSV file with `\\n` line endings."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
