@@ -80,7 +80,7 @@ def describe(name: str) -> str:
 
 def period_start(value: str) -> str | None:
     """The first day (YYYY-MM-01) of the period named by a month YYYY-MM or a date YYYY-MM-DD
-    in it, or None when `value` is neither (the rule of macros/trueup_period_var.sql)."""
+    in it, or None when `value` is neither (the rule of macros/project/trueup_period_var.sql)."""
     text = value.strip()
     day = text + "-01" if len(text) == 7 else text
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
