@@ -30,9 +30,9 @@ MAX_PARENTS = 7
 # (mart, staging model or seed) edges that remain, and why
 MART_READS_STAGING = {
     # the tie-out compares each export file's own totals with its parsed lines
-    ("billing_tieout", "stg_billing__export_files"),
-    ("billing_tieout", "stg_billing__focus_lines"),
-    ("billing_tieout", "stg_billing__invoice_lines"),
+    ("fct_billing_tieout", "stg_billing__export_files"),
+    ("fct_billing_tieout", "stg_billing__focus_lines"),
+    ("fct_billing_tieout", "stg_billing__invoice_lines"),
     # the SLIs count raw staged records against the quarantine
     ("fct_trueup_sli", "stg_usage__records"),
     # the tenant dimension lists every contracted tenant
@@ -180,8 +180,8 @@ def test_no_model_has_too_many_parents(manifest: dict) -> None:
 CLOSE_CALLERS = (
     "models/marts/close/fct_variance_at_close.sql",
     "models/marts/close/fct_adjustment_ledger.sql",
-    "models/marts/ops/ledger_heads.sql",
-    "models/marts/ops/build_log.sql",
+    "models/marts/ops/fct_ledger_heads.sql",
+    "models/marts/ops/fct_build_log.sql",
     "tests/singular/assert_ledger_books_outstanding.sql",
 )
 # the files of the books, the variance and pricing: no relation named by schema in them
@@ -320,13 +320,13 @@ def test_select_upstream_lists_every_input_of_the_books(manifest: dict) -> None:
             "fct_variance_at_close",
             "int_usage_files_loaded",
             "fct_billed_charges",
-            "billing_tieout",
+            "fct_billing_tieout",
             "fct_landing_file_incidents",
         }
         <= ledger
     )
-    assert "fct_adjustment_ledger" in upstream(manifest, "ledger_heads")
-    assert {"fct_adjustment_ledger", "fct_variance_at_close"} <= upstream(manifest, "build_log")
+    assert "fct_adjustment_ledger" in upstream(manifest, "fct_ledger_heads")
+    assert {"fct_adjustment_ledger", "fct_variance_at_close"} <= upstream(manifest, "fct_build_log")
 
 
 # --- one status vocabulary ------------------------------------------------------------------

@@ -112,7 +112,7 @@ class DailyRow:
 
 @dataclass(frozen=True, slots=True)
 class QuarantineRow:
-    """One row of `ops.usage_quarantine` (without the raw text)."""
+    """One row of `ops.fct_usage_quarantine` (without the raw text)."""
 
     source_file: str
     line_number: int
@@ -122,7 +122,7 @@ class QuarantineRow:
 
 @dataclass(frozen=True, slots=True)
 class DuplicateRow:
-    """One removed copy, as listed in `ops.usage_duplicates`."""
+    """One removed copy, as listed in `ops.fct_usage_duplicates`."""
 
     source_file: str
     line_number: int
