@@ -80,3 +80,53 @@ def variance_statuses(path: Path = STATUS_SEED) -> tuple[VarianceStatus, ...]:
 def status_names(path: Path = STATUS_SEED) -> tuple[str, ...]:
     """The variance status names in precedence order."""
     return tuple(status.status for status in variance_statuses(path))
+
+
+REASON_SEED = PROJECT_DIR / "seeds" / "quarantine_reasons.csv"
+REASON_STAGES = ("usage", "billing")
+
+
+@dataclass(frozen=True)
+class QuarantineReason:
+    """One row of the quarantine_reasons seed."""
+
+    reason: str
+    stage: str
+    precedence: int
+    description: str
+
+
+@cache
+def quarantine_reasons(stage: str, path: Path = REASON_SEED) -> tuple[QuarantineReason, ...]:
+    """The reasons of one stage (`usage`: fct_usage_quarantine.reason, `billing`:
+    fct_billing_unmapped_lines.unmapped_reason) in precedence order (the first that applies
+    wins)."""
+    if stage not in REASON_STAGES:
+        raise ValueError(f"stage {stage!r} is not one of {', '.join(REASON_STAGES)}")
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            if row["stage"].strip() not in REASON_STAGES:
+                raise ValueError(f"{path}:{line}: stage {row['stage']!r} is not usage or billing")
+            if row["stage"].strip() != stage:
+                continue
+            try:
+                precedence = int(row["precedence"])
+            except ValueError:
+                raise ValueError(
+                    f"{path}:{line}: precedence {row['precedence']!r} is not an integer"
+                ) from None
+            rows.append(
+                QuarantineReason(
+                    reason=row["reason"].strip(),
+                    stage=stage,
+                    precedence=precedence,
+                    description=row["description"].strip(),
+                )
+            )
+    return tuple(sorted(rows, key=lambda reason: reason.precedence))
+
+
+def reason_names(stage: str, path: Path = REASON_SEED) -> tuple[str, ...]:
+    """The names of `stage`'s quarantine reasons, in precedence order."""
+    return tuple(reason.reason for reason in quarantine_reasons(stage, path))

@@ -99,7 +99,9 @@ def test_messy_values_are_read_and_flagged(provider_build: Warehouse) -> None:
     assert str(by_line[3][4]) == "2026-08-29 22:00:00"  # +02:00 converted to UTC
     assert str(by_line[2][4]) == "2026-08-02 00:00:00"  # no zone = UTC
     unmapped = dict(
-        provider_build.query("select line_number, unmapped_reason from ops.fct_billing_unmapped_lines")
+        provider_build.query(
+            "select line_number, unmapped_reason from ops.fct_billing_unmapped_lines"
+        )
     )
     # line 3 has no SubAccountId: its BillingAccountId (the payer) is not a mapped account
     assert unmapped == {

@@ -75,7 +75,9 @@ def test_check_after_a_replay_is_at_the_replays_as_of(built: Warehouse, tmp_path
     own as_of, which ops.fct_build_log records: the check defaults to it."""
     replay = Warehouse(copy_of(built, tmp_path / "w.duckdb"), built.landing)
     replay.build("2026-09-20")
-    assert replay.query("select max(as_of) from ops.fct_ledger_heads")[0][0] > dt.datetime(2026, 10, 1)
+    assert replay.query("select max(as_of) from ops.fct_ledger_heads")[0][0] > dt.datetime(
+        2026, 10, 1
+    )
     # this process ran dbt on the file: a read-only connection would need another configuration
     run = run_check(replay.path, tmp_path / "docs", read_only=False)
     assert "as_of 2026-09-20 00:00:00, of the last build" in run.out, run.out + run.err

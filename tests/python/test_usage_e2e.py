@@ -96,7 +96,9 @@ def test_fct_usage_daily_equals_ground_truth(built: Warehouse, dataset: Dataset)
 
 def test_quarantine_matches_injected_faults(built: Warehouse, dataset: Dataset) -> None:
     faults = dataset.faults()
-    by_reason = dict(built.query("select reason, count(*) from ops.fct_usage_quarantine group by 1"))
+    by_reason = dict(
+        built.query("select reason, count(*) from ops.fct_usage_quarantine group by 1")
+    )
     expected = {reason: n for reason, n in faults["quarantined_by_reason"].items() if n}
     assert len(expected) == 9, "the default data set injects every quarantine reason"
     assert by_reason == expected

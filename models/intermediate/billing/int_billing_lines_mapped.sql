@@ -4,6 +4,10 @@
     converted by the factor), and sorted into one bucket: `reconciled_usage`, `non_usage`
     (tax, credit, purchase, adjustment, ...) or `unmapped` with the reason. -#}
 
+-- the reasons the CASE below gives are the billing rows of the seed quarantine_reasons (the
+-- marts' tests read them there, and run before any close since this model is upstream of it)
+-- depends_on: {{ ref('quarantine_reasons') }}
+
 with
 
 focus_lines as (
