@@ -53,22 +53,23 @@ def _boolean(path: Path, line: int, column: str, text: str) -> bool:
         raise ValueError(f"{path}:{line}: {column} {text!r} is neither true nor false") from None
 
 
+def _precedence(path: Path, line: int, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{path}:{line}: precedence {text!r} is not an integer") from None
+
+
 @cache
 def variance_statuses(path: Path = STATUS_SEED) -> tuple[VarianceStatus, ...]:
     """The variance statuses in precedence order (the first whose rule applies wins)."""
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                precedence = int(row["precedence"])
-            except ValueError:
-                raise ValueError(
-                    f"{path}:{line}: precedence {row['precedence']!r} is not an integer"
-                ) from None
             rows.append(
                 VarianceStatus(
                     status=row["status"].strip(),
-                    precedence=precedence,
+                    precedence=_precedence(path, line, row["precedence"]),
                     is_exception=_boolean(path, line, "is_exception", row["is_exception"]),
                     is_bookable=_boolean(path, line, "is_bookable", row["is_bookable"]),
                     description=row["description"].strip(),
@@ -110,17 +111,11 @@ def quarantine_reasons(stage: str, path: Path = REASON_SEED) -> tuple[Quarantine
                 raise ValueError(f"{path}:{line}: stage {row['stage']!r} is not usage or billing")
             if row["stage"].strip() != stage:
                 continue
-            try:
-                precedence = int(row["precedence"])
-            except ValueError:
-                raise ValueError(
-                    f"{path}:{line}: precedence {row['precedence']!r} is not an integer"
-                ) from None
             rows.append(
                 QuarantineReason(
                     reason=row["reason"].strip(),
                     stage=stage,
-                    precedence=precedence,
+                    precedence=_precedence(path, line, row["precedence"]),
                     description=row["description"].strip(),
                 )
             )

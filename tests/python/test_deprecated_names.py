@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -111,27 +110,17 @@ def old_project(root: Path) -> Path:
 
 
 def build_old(project: Path, warehouse: Warehouse, as_of: str) -> DbtResult:
-    """`dbt build` of the old project against the test's warehouse and landing."""
+    """`dbt build` of the old project against the test's warehouse and landing (the caller
+    points TRUEUP_DUCKDB_PATH at the warehouse)."""
     from dbt.cli.main import dbtRunner
 
-    previous = os.environ.get("TRUEUP_DUCKDB_PATH")
-    os.environ["TRUEUP_DUCKDB_PATH"] = str(warehouse.path)
-    try:
-        outcome = dbtRunner().invoke(
-            [
-                "build",
-                *["--project-dir", str(project), "--profiles-dir", str(project)],
-                *["--target-path", str(project / "target"), "--log-path", str(project / "logs")],
-                *["--exclude-resource-type", "unit_test"],
-                "--vars",
-                json.dumps({"landing_path": str(warehouse.landing), "as_of": as_of}),
-            ]
-        )
-    finally:
-        if previous is None:
-            os.environ.pop("TRUEUP_DUCKDB_PATH", None)
-        else:
-            os.environ["TRUEUP_DUCKDB_PATH"] = previous
+    dbt_vars = {"landing_path": str(warehouse.landing), "as_of": as_of}
+    dirs = ["--project-dir", "--profiles-dir", "--target-path", "--log-path"]
+    values = [project, project, project / "target", project / "logs"]
+    flags = [part for flag, value in zip(dirs, values, strict=True) for part in (flag, str(value))]
+    outcome = dbtRunner().invoke(
+        ["build", *flags, "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+    )
     results = list(outcome.result.results) if outcome.result is not None else []
     return DbtResult(outcome.success, outcome.exception, results)
 
@@ -149,13 +138,16 @@ def table_type(warehouse: Warehouse, name: str) -> str | None:
     return found[0][0] if found else None
 
 
-def test_an_upgrade_keeps_the_books_built_under_the_old_names(tmp_path: Path) -> None:
+def test_an_upgrade_keeps_the_books_built_under_the_old_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     landing = tmp_path / "landing"
     land(landing, SEPTEMBER_EVENTS, september_events())
     land(landing, OCTOBER_EVENTS, october_events())
     land(landing, FOCUS_EXPORT, focus_export())
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
     project = old_project(tmp_path)
+    monkeypatch.setenv("TRUEUP_DUCKDB_PATH", str(warehouse.path))
     # September closes and books at AS_OF; a later build books nothing new
     result = build_old(project, warehouse, "2026-10-05T12:00:00")
     assert result.success, (result.failures(), result.exception)

@@ -8,6 +8,12 @@
 -- marts' tests read them there, and run before any close since this model is upstream of it)
 -- depends_on: {{ ref('quarantine_reasons') }}
 
+{#- a line's identity and provenance: the same columns in both export formats and here -#}
+{%- set line_columns = [
+    'source_system', 'source_file', 'line_number', 'export_date', 'invoice_id',
+    'provider_account_id', 'provider_sku_id',
+] %}
+
 with
 
 focus_lines as (
@@ -28,13 +34,7 @@ meter_map as (
 
 lines as (
     select
-        source_system,
-        source_file,
-        line_number,
-        export_date,
-        invoice_id,
-        provider_account_id,
-        provider_sku_id,
+        {{ line_columns | join(',\n        ') }},
         charge_category as charge_type,
         is_usage_line,
         is_correction,
@@ -51,13 +51,7 @@ lines as (
     union all
 
     select
-        source_system,
-        source_file,
-        line_number,
-        export_date,
-        invoice_id,
-        provider_account_id,
-        provider_sku_id,
+        {{ line_columns | join(',\n        ') }},
         line_type as charge_type,
         is_usage_line,
         is_correction,
@@ -132,13 +126,7 @@ classified as (
 
 final as (
     select
-        source_system,
-        source_file,
-        line_number,
-        export_date,
-        invoice_id,
-        provider_account_id,
-        provider_sku_id,
+        {{ line_columns | join(',\n        ') }},
         charge_type,
         is_usage_line,
         is_correction,

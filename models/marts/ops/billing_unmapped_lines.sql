@@ -1,5 +1,3 @@
-{#- Deprecated name of fct_billing_unmapped_lines (issue 20), kept as a view for one release: the
-    same rows and columns. Read fct_billing_unmapped_lines. -#}
-{{ config(materialized='view') }}
+{#- Deprecated name of fct_billing_unmapped_lines (issue 20), a view of it kept for one release. -#}
 
 select * from {{ ref('fct_billing_unmapped_lines') }}

@@ -1,15 +1,6 @@
 {#- One row per dbt build or run that rebuilt the true-up variance (replays and builds that
     may not close included): its as_of, so that `trueup summary` and `trueup check` know at
-    which as_of the marts were last built. Append-only, never rewritten. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='fail',
-    )
-}}
-
+    which as_of the marts were last built. Append-only, never rewritten (config in _ops__models.yml). -#}
 {%- set close = trueup_close_context(
     [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
 ) %}
@@ -30,9 +21,7 @@ variance_rows as (
 
 final as (
     select
-        '{{ invocation_id }}' as invocation_id,
-        {{ trueup_as_of_sql() }} as as_of,
-        {{ trueup_run_stamp_sql() }} as recorded_at,
+        {{ trueup_build_stamp_columns() }},
         '{{ flags.WHICH }}' as command,
         {{ 'true' if close.allowed else 'false' }} as may_close,
         variance_rows.variance_rows

@@ -1,15 +1,6 @@
 {#- One row per build that may book: the ledger's entry count and head hash after it, so that
     losing the newest entries (which the chain alone cannot show) is detectable too.
-    Append-only, never rewritten. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='fail',
-    )
-}}
-
+    Append-only, never rewritten (config in _ops__models.yml). -#}
 {%- set close = trueup_close_context(
     [[ref('fct_adjustment_ledger'), 'booked_at'], [ref('fct_variance_at_close'), 'closed_at']]
 ) %}
@@ -36,9 +27,7 @@ entry_counts as (
 
 final as (
     select
-        '{{ invocation_id }}' as invocation_id,
-        {{ trueup_as_of_sql() }} as as_of,
-        {{ trueup_run_stamp_sql() }} as recorded_at,
+        {{ trueup_build_stamp_columns() }},
         entry_counts.entry_count,
         last_entry.entry_id as head_entry_id,
         last_entry.entry_hash as head_entry_hash

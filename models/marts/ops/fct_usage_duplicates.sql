@@ -1,5 +1,4 @@
 {#- Every removed duplicate copy of a usage event, with the copy that won. -#}
-{{ config(materialized='view') }}
 
 with
 

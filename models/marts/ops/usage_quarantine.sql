@@ -1,5 +1,3 @@
-{#- Deprecated name of fct_usage_quarantine (issue 20), kept as a view for one release: the
-    same rows and columns. Read fct_usage_quarantine. -#}
-{{ config(materialized='view') }}
+{#- Deprecated name of fct_usage_quarantine (issue 20), a view of it kept for one release. -#}
 
 select * from {{ ref('fct_usage_quarantine') }}
