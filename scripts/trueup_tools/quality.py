@@ -169,12 +169,14 @@ def parse_as_of(text: str) -> dt.datetime:
 
 def recorded_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime:
     """The as_of of the newest build that rebuilt the variance (newest row of ops.fct_build_log,
-    which every such build records, replays included; ops.fct_ledger_heads in a warehouse built
-    before ops.fct_build_log existed)."""
+    which every such build records, replays included; in a warehouse not rebuilt since the
+    rename of issue 20 ops.build_log, and ops.ledger_heads in one built before the build log
+    existed)."""
     rows: list = []
     for query in (
         "select as_of from ops.fct_build_log order by recorded_at desc, as_of desc limit 1",
-        "select as_of from ops.fct_ledger_heads order by recorded_at desc limit 1",
+        "select as_of from ops.build_log order by recorded_at desc, as_of desc limit 1",
+        "select as_of from ops.ledger_heads order by recorded_at desc limit 1",
     ):
         try:
             rows = con.execute(query).fetchall()

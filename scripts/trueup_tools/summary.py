@@ -260,14 +260,18 @@ def builds_summary(
     first, and whether it could close and book; the figures below are the last one's. `notes`
     (build position, 0 = oldest -> text) adds a line under a build (the demo names the build
     that read its amended rate card)."""
-    try:
-        rows = con.execute(
-            "select as_of, may_close, command from ops.fct_build_log order by recorded_at, as_of"
-        ).fetchall()
-    except duckdb.CatalogException:  # a warehouse built before ops.fct_build_log existed
-        rows = con.execute(
-            "select as_of, true, 'build' from ops.fct_ledger_heads order by recorded_at"
-        ).fetchall()
+    rows: list = []
+    for query in (
+        "select as_of, may_close, command from ops.fct_build_log order by recorded_at, as_of",
+        # a warehouse not rebuilt since the rename of issue 20; one built before the build log
+        "select as_of, may_close, command from ops.build_log order by recorded_at, as_of",
+        "select as_of, true, 'build' from ops.ledger_heads order by recorded_at",
+    ):
+        try:
+            rows = con.execute(query).fetchall()
+            break
+        except duckdb.CatalogException:
+            continue
     lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
     notes = notes or {}
     for position, (as_of, may_close, command) in enumerate(rows):
