@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -261,17 +262,16 @@ def builds_summary(
     (build position, 0 = oldest -> text) adds a line under a build (the demo names the build
     that read its amended rate card)."""
     rows: list = []
-    for query in (
-        "select as_of, may_close, command from ops.fct_build_log order by recorded_at, as_of",
-        # a warehouse not rebuilt since the rename of issue 20; one built before the build log
-        "select as_of, may_close, command from ops.build_log order by recorded_at, as_of",
-        "select as_of, true, 'build' from ops.ledger_heads order by recorded_at",
-    ):
-        try:
-            rows = con.execute(query).fetchall()
+    # the first that exists: ops.build_log in a warehouse not rebuilt since the rename of
+    # issue 20, ops.ledger_heads in one built before the build log
+    for log in ("fct_build_log", "build_log", None):
+        with contextlib.suppress(duckdb.CatalogException):
+            rows = con.execute(
+                f"select as_of, may_close, command from ops.{log} order by recorded_at, as_of"
+                if log
+                else "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
+            ).fetchall()
             break
-        except duckdb.CatalogException:
-            continue
     lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
     notes = notes or {}
     for position, (as_of, may_close, command) in enumerate(rows):
