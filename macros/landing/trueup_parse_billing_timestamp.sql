@@ -1,7 +1,7 @@
 {#- A billing export's date/time text as a UTC timestamp: RFC 3339 / ISO 8601 with or without
     offset (none = UTC; the offset checked as trueup_parse_utc_timestamp does), or a bare date
     (midnight UTC); NULL when unreadable or outside the accepted time range (trueup_time_range),
-    so that the line goes to ops.billing_unmapped_lines as `unreadable_date`. -#}
+    so that the line goes to ops.fct_billing_unmapped_lines as `unreadable_date`. -#}
 {% macro trueup_parse_billing_timestamp(text) -%}
     {%- set parsed -%}
         case

@@ -71,8 +71,8 @@ START_DATE = date(2026, 1, 1)
 PRODUCERS: tuple[str, ...] = ("api-gw-eu", "api-gw-us", "billing-agent", "storage-scanner")
 USAGE_SELECTION: tuple[str, ...] = (
     "+fct_usage_daily",
-    "+usage_quarantine",
-    "+usage_duplicates",
+    "+fct_usage_quarantine",
+    "+fct_usage_duplicates",
     "+int_usage_files_loaded",
 )
 DAY_US = 86_400_000_000
@@ -644,8 +644,8 @@ def compare(warehouse: Path, floor_db: Path, table: str) -> dict[str, Any]:
             "rows_floor": int(scalar(f"select count(*) from fl.main.{table}")),
             "only_in_warehouse": only_wh,
             "only_in_floor": only_fl,
-            "quarantined": int(scalar("select count(*) from wh.ops.usage_quarantine")),
-            "duplicates_listed": int(scalar("select count(*) from wh.ops.usage_duplicates")),
+            "quarantined": int(scalar("select count(*) from wh.ops.fct_usage_quarantine")),
+            "duplicates_listed": int(scalar("select count(*) from wh.ops.fct_usage_duplicates")),
             "duplicates_floor": int(scalar(f"select sum(duplicate_count) from fl.main.{table}")),
             "samples": [[str(v) for v in row] for row in samples],
         }

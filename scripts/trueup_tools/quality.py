@@ -187,11 +187,13 @@ def parse_as_of(text: str) -> dt.datetime:
 
 
 def recorded_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime:
-    """The as_of of the newest build that rebuilt the variance (newest row of ops.build_log,
-    which every such build records, replays included; ops.ledger_heads in a warehouse built
-    before ops.build_log existed)."""
+    """The as_of of the newest build that rebuilt the variance (newest row of ops.fct_build_log,
+    which every such build records, replays included; in a warehouse not rebuilt since the
+    rename of issue 20 ops.build_log, and ops.ledger_heads in one built before the build log
+    existed)."""
     rows: list = []
     for query in (
+        "select as_of from ops.fct_build_log order by recorded_at desc, as_of desc limit 1",
         "select as_of from ops.build_log order by recorded_at desc, as_of desc limit 1",
         "select as_of from ops.ledger_heads order by recorded_at desc limit 1",
     ):
@@ -203,7 +205,7 @@ def recorded_as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime:
             break
     if not rows or rows[0][0] is None:
         raise CheckError(
-            "Cannot tell the build's as_of: ops.build_log has no row (no build yet). "
+            "Cannot tell the build's as_of: ops.fct_build_log has no row (no build yet). "
             "Pass --as-of with the as_of of the build."
         )
     return rows[0][0]
@@ -1103,7 +1105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
         help="the as_of of the build (date or UTC timestamp); default: the as_of of the last "
-        "build that rebuilt the variance, replays included (ops.build_log)",
+        "build that rebuilt the variance, replays included (ops.fct_build_log)",
     )
     parser.add_argument(
         "--docs-dir",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -42,7 +43,7 @@ def usage_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
         """
     ).fetchall()[0]
     accepted, duplicates, late, skewed, tenants, first_day, last_day = totals
-    conflicting = _scalar(con, "select count(*) from ops.usage_duplicates where is_conflicting")
+    conflicting = _scalar(con, "select count(*) from ops.fct_usage_duplicates where is_conflicting")
     span = f"{tenants} tenants, {first_day} .. {last_day}"
     lines = [
         "Usage",
@@ -52,7 +53,7 @@ def usage_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
         f"  clock-skew corrected     {skewed:>12,}",
     ]
     reasons = con.execute(
-        "select reason, count(*) from ops.usage_quarantine group by reason order by 2 desc, 1"
+        "select reason, count(*) from ops.fct_usage_quarantine group by reason order by 2 desc, 1"
     ).fetchall()
     quarantined = sum(count for _, count in reasons)
     lines.append(f"  quarantined              {quarantined:>12,}")
@@ -175,11 +176,11 @@ def variance_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
         ]
     tieout = con.execute(
         "select count(*), count(case when difference <> 0 then 1 end), "
-        "coalesce(sum(unmapped_lines), 0) from ops.billing_tieout"
+        "coalesce(sum(unmapped_lines), 0) from ops.fct_billing_tieout"
     ).fetchall()[0]
     lines.append(
         f"  billing exports: {tieout[0]} files, {tieout[1]} not tying out, "
-        f"{tieout[2]} unmapped lines (ops.billing_unmapped_lines)"
+        f"{tieout[2]} unmapped lines (ops.fct_billing_unmapped_lines)"
     )
     return lines
 
@@ -256,18 +257,21 @@ def close_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
 def builds_summary(
     con: duckdb.DuckDBPyConnection, notes: Mapping[int, str] | None = None
 ) -> list[str]:
-    """Lines naming the as_of of every build that rebuilt the variance (ops.build_log), oldest
+    """Lines naming the as_of of every build that rebuilt the variance (ops.fct_build_log), oldest
     first, and whether it could close and book; the figures below are the last one's. `notes`
     (build position, 0 = oldest -> text) adds a line under a build (the demo names the build
     that read its amended rate card)."""
-    try:
-        rows = con.execute(
-            "select as_of, may_close, command from ops.build_log order by recorded_at, as_of"
-        ).fetchall()
-    except duckdb.CatalogException:  # a warehouse built before ops.build_log existed
-        rows = con.execute(
-            "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
-        ).fetchall()
+    rows: list = []
+    # the first that exists: ops.build_log in a warehouse not rebuilt since the rename of
+    # issue 20, ops.ledger_heads in one built before the build log
+    for log in ("fct_build_log", "build_log", None):
+        with contextlib.suppress(duckdb.CatalogException):
+            rows = con.execute(
+                f"select as_of, may_close, command from ops.{log} order by recorded_at, as_of"
+                if log
+                else "select as_of, true, 'build' from ops.ledger_heads order by recorded_at"
+            ).fetchall()
+            break
     lines = ["Builds (as_of of each build; the figures below are at the last one's)"]
     notes = notes or {}
     for position, (as_of, may_close, command) in enumerate(rows):
@@ -309,7 +313,7 @@ def print_summary(
 
 
 DESCRIPTION = """Print what the warehouse holds, read from the marts (read-only, no dbt). It
-names the as_of of every build that rebuilt the variance (ops.build_log, replays included): the
+names the as_of of every build that rebuilt the variance (ops.fct_build_log, replays included): the
 figures are those of the last one. Then: accepted usage, duplicates, late and clock-skew-corrected
 events, quarantine by reason, top tenants; expected charges per period and currency; true-up keys
 by status for the closed and the open periods; closed periods, post-close deltas, and the

@@ -53,22 +53,23 @@ def _boolean(path: Path, line: int, column: str, text: str) -> bool:
         raise ValueError(f"{path}:{line}: {column} {text!r} is neither true nor false") from None
 
 
+def _precedence(path: Path, line: int, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{path}:{line}: precedence {text!r} is not an integer") from None
+
+
 @cache
 def variance_statuses(path: Path = STATUS_SEED) -> tuple[VarianceStatus, ...]:
     """The variance statuses in precedence order (the first whose rule applies wins)."""
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                precedence = int(row["precedence"])
-            except ValueError:
-                raise ValueError(
-                    f"{path}:{line}: precedence {row['precedence']!r} is not an integer"
-                ) from None
             rows.append(
                 VarianceStatus(
                     status=row["status"].strip(),
-                    precedence=precedence,
+                    precedence=_precedence(path, line, row["precedence"]),
                     is_exception=_boolean(path, line, "is_exception", row["is_exception"]),
                     is_bookable=_boolean(path, line, "is_bookable", row["is_bookable"]),
                     description=row["description"].strip(),
@@ -80,3 +81,47 @@ def variance_statuses(path: Path = STATUS_SEED) -> tuple[VarianceStatus, ...]:
 def status_names(path: Path = STATUS_SEED) -> tuple[str, ...]:
     """The variance status names in precedence order."""
     return tuple(status.status for status in variance_statuses(path))
+
+
+REASON_SEED = PROJECT_DIR / "seeds" / "quarantine_reasons.csv"
+REASON_STAGES = ("usage", "billing")
+
+
+@dataclass(frozen=True)
+class QuarantineReason:
+    """One row of the quarantine_reasons seed."""
+
+    reason: str
+    stage: str
+    precedence: int
+    description: str
+
+
+@cache
+def quarantine_reasons(stage: str, path: Path = REASON_SEED) -> tuple[QuarantineReason, ...]:
+    """The reasons of one stage (`usage`: fct_usage_quarantine.reason, `billing`:
+    fct_billing_unmapped_lines.unmapped_reason) in precedence order (the first that applies
+    wins)."""
+    if stage not in REASON_STAGES:
+        raise ValueError(f"stage {stage!r} is not one of {', '.join(REASON_STAGES)}")
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            if row["stage"].strip() not in REASON_STAGES:
+                raise ValueError(f"{path}:{line}: stage {row['stage']!r} is not usage or billing")
+            if row["stage"].strip() != stage:
+                continue
+            rows.append(
+                QuarantineReason(
+                    reason=row["reason"].strip(),
+                    stage=stage,
+                    precedence=_precedence(path, line, row["precedence"]),
+                    description=row["description"].strip(),
+                )
+            )
+    return tuple(sorted(rows, key=lambda reason: reason.precedence))
+
+
+def reason_names(stage: str, path: Path = REASON_SEED) -> tuple[str, ...]:
+    """The names of `stage`'s quarantine reasons, in precedence order."""
+    return tuple(reason.reason for reason in quarantine_reasons(stage, path))

@@ -73,15 +73,15 @@ def counts_per_file(warehouse: Warehouse) -> dict[str, tuple[int, int, int]]:
     rows = warehouse.query(
         """
         with quarantined as (
-            select source_file, count(*) as n from ops.usage_quarantine group by all
+            select source_file, count(*) as n from ops.fct_usage_quarantine group by all
         ),
         removed as (
-            select source_file, count(*) as n from ops.usage_duplicates group by all
+            select source_file, count(*) as n from ops.fct_usage_duplicates group by all
         ),
         accepted as (
             select records.source_file, count(*) as n
             from intermediate.int_usage_records_classified as records
-            anti join ops.usage_duplicates as copies
+            anti join ops.fct_usage_duplicates as copies
                 on records.source_file = copies.source_file
                 and records.line_number = copies.line_number
             where records.quarantine_reason is null
@@ -121,5 +121,5 @@ def assert_conserved(warehouse: Warehouse, raw_records: dict[str, int]) -> None:
 def quarantine(warehouse: Warehouse) -> list[tuple[str, int, str]]:
     """(source_file, line_number, reason) of every quarantined record, in order."""
     return warehouse.query(
-        "select source_file, line_number, reason from ops.usage_quarantine order by 1, 2"
+        "select source_file, line_number, reason from ops.fct_usage_quarantine order by 1, 2"
     )

@@ -55,7 +55,7 @@ COMMENT = '/* {"app": "dbt", "node_id": "model.trueup.x"} */\n'
         ('create temporary table "t__dbt_tmp1" as (select 1)', False),
         ('insert into "warehouse"."staging"."s" ("a") (select a from t)', False),
         ('MERGE INTO "warehouse"."intermediate"."r" AS DBT_INTERNAL_DEST USING t', False),
-        ('delete from "warehouse"."ops"."usage_quarantine"', False),
+        ('delete from "warehouse"."ops"."fct_usage_quarantine"', False),
         ("describe select * from read_parquet('/l/usage/a.parquet')", False),
         ('select strftime(max(loaded_at), \'%Y\') from "warehouse"."i"."f"', False),
         ('create view "warehouse"."finance"."f__dbt_tmp" as (select 1)', False),

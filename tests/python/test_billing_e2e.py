@@ -76,7 +76,7 @@ def test_unmapped_lines_equal_truth(built: Warehouse, dataset: Dataset) -> None:
         for r in truth_rows(dataset, "billing_unmapped.csv")
     )
     rows = built.query(
-        "select source_file, line_number, unmapped_reason from ops.billing_unmapped_lines"
+        "select source_file, line_number, unmapped_reason from ops.fct_billing_unmapped_lines"
     )
     assert sorted(rows) == expected
     assert {reason for _, _, reason in expected} == {
@@ -100,7 +100,7 @@ def test_every_export_file_ties_out(built: Warehouse, dataset: Dataset) -> None:
     }
     rows = built.query(
         "select source_file, total_amount, reconciled_usage_amount, non_usage_amount, "
-        "unmapped_amount, difference from ops.billing_tieout"
+        "unmapped_amount, difference from ops.fct_billing_tieout"
     )
     assert {row[0]: tuple(row[1:5]) for row in rows} == expected
     assert all(row[5] == 0 for row in rows)
@@ -123,7 +123,7 @@ def test_exports_are_visible_from_their_export_date(
     dataset: Dataset, fresh_warehouse: Warehouse
 ) -> None:
     fresh_warehouse.build("2026-10-02 23:59:59")
-    dates = {d for (d,) in fresh_warehouse.query("select export_date from ops.billing_tieout")}
+    dates = {d for (d,) in fresh_warehouse.query("select export_date from ops.fct_billing_tieout")}
     assert dates and max(dates) <= date(2026, 10, 2)
     truth_dates = {
         date.fromisoformat(r["source_file"].split("export_date=")[1][:10])

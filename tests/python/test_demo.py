@@ -170,7 +170,9 @@ def test_faketime_moves_python_duckdb_and_dbt_clocks(
     _, root = demos["far_after"]
     con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     try:  # recorded_at is dbt's run_started_at
-        years = con.execute("select distinct year(recorded_at) from ops.ledger_heads").fetchall()
+        years = con.execute(
+            "select distinct year(recorded_at) from ops.fct_ledger_heads"
+        ).fetchall()
     finally:
         con.close()
     assert years == [(FAR_AFTER.year,)]

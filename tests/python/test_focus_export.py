@@ -79,7 +79,7 @@ def test_file_ties_out_to_reconciled_non_usage_and_unmapped(provider_build: Ware
     _, _, total, _ = expected_totals()
     [(file_total, reconciled, non_usage, unmapped, difference)] = provider_build.query(
         "select total_amount, reconciled_usage_amount, non_usage_amount, unmapped_amount, "
-        "difference from ops.billing_tieout"
+        "difference from ops.fct_billing_tieout"
     )
     assert file_total == total
     assert difference == 0
@@ -99,7 +99,9 @@ def test_messy_values_are_read_and_flagged(provider_build: Warehouse) -> None:
     assert str(by_line[3][4]) == "2026-08-29 22:00:00"  # +02:00 converted to UTC
     assert str(by_line[2][4]) == "2026-08-02 00:00:00"  # no zone = UTC
     unmapped = dict(
-        provider_build.query("select line_number, unmapped_reason from ops.billing_unmapped_lines")
+        provider_build.query(
+            "select line_number, unmapped_reason from ops.fct_billing_unmapped_lines"
+        )
     )
     # line 3 has no SubAccountId: its BillingAccountId (the payer) is not a mapped account
     assert unmapped == {

@@ -26,7 +26,7 @@ BREAKAGES = {
         ["fct_billed_charges", "columns_have_description", "line_count"],
     ),
     "primary-key test": (
-        "models/intermediate/pricing/_pricing__models.yml",
+        "models/intermediate/pricing/_int_pricing__models.yml",
         "    data_tests:\n      - unique_combination_of_columns:\n          arguments:\n"
         "            combination_of_columns:"
         " ['contract_id', 'contract_version', 'meter', 'tier']\n",

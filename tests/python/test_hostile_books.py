@@ -105,7 +105,7 @@ def books(warehouse: Warehouse) -> dict[str, int]:
             "finance.fct_period_closes",
             "finance.fct_variance_at_close",
             "finance.fct_adjustment_ledger",
-            "ops.ledger_heads",
+            "ops.fct_ledger_heads",
         )
     }
 
@@ -114,7 +114,7 @@ NOTHING_BOOKED = {
     "finance.fct_period_closes": 0,
     "finance.fct_variance_at_close": 0,
     "finance.fct_adjustment_ledger": 0,
-    "ops.ledger_heads": 0,
+    "ops.fct_ledger_heads": 0,
 }
 
 
@@ -128,7 +128,7 @@ def assert_closes_and_books_september(warehouse: Warehouse) -> None:
     assert ("tenant-001", "active_seats", "variance_at_close") in entries
     assert not [entry for entry in entries if entry[:2] == ("tenant-001", "egress_gb")]
     head = warehouse.query(
-        "select entry_count from ops.ledger_heads order by recorded_at desc limit 1"
+        "select entry_count from ops.fct_ledger_heads order by recorded_at desc limit 1"
     )
     assert head == [(len(entries),)]
 
@@ -169,7 +169,7 @@ def test_failing_upstream_test_leaves_no_close_or_entry(tmp_path: Path, landing:
     check = project / "tests" / "singular" / "assert_nothing_quarantined.sql"
     check.write_text(
         "-- fails when any usage record is quarantined\n"
-        "select source_file, line_number from {{ ref('usage_quarantine') }}\n"
+        "select source_file, line_number from {{ ref('fct_usage_quarantine') }}\n"
     )
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
     result = run_in(project, warehouse, "build", as_of=AS_OF)
@@ -286,8 +286,8 @@ def test_billing_export_gone_for_a_period_that_had_one_stops_before_closing(
     shutil.move(kept, export)
     warehouse.build(AS_OF)
     after = books(warehouse)
-    after.pop("ops.ledger_heads")
-    before.pop("ops.ledger_heads")
+    after.pop("ops.fct_ledger_heads")
+    before.pop("ops.fct_ledger_heads")
     assert after == before  # the export is back: nothing new to book
     assert_conserved(warehouse, RAW_RECORDS)
 

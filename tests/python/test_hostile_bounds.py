@@ -1,6 +1,6 @@
 """Billing lines beyond the supported range (issue 18, item 19, billing exports): an amount or
 quantity of 10^15 or more, or a quantity that reaches 10^14 after its SKU's quantity_factor, is
-`value_out_of_range` in ops.billing_unmapped_lines; sums never overflow, every export ties out
+`value_out_of_range` in ops.fct_billing_unmapped_lines; sums never overflow, every export ties out
 and a normal line beside the huge ones is billed exactly."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_huge_billing_lines_are_out_of_range_and_every_export_ties_out(tmp_path:
     warehouse.build(AS_OF)
 
     unmapped = warehouse.query(
-        "select source_file, line_number, unmapped_reason from ops.billing_unmapped_lines"
+        "select source_file, line_number, unmapped_reason from ops.fct_billing_unmapped_lines"
     )
     reasons = {(file, line): reason for file, line, reason in unmapped}
     assert reasons == {  # line_number counts the lines after the header
@@ -96,7 +96,7 @@ def test_huge_billing_lines_are_out_of_range_and_every_export_ties_out(tmp_path:
         for row in warehouse.query(
             "select source_file, line_count, total_amount, reconciled_usage_amount,"
             " non_usage_amount, unmapped_amount, unmapped_lines, unreadable_amount_lines,"
-            " difference from ops.billing_tieout"
+            " difference from ops.fct_billing_tieout"
         )
     }
     # Readable in-range amounts make the total; a line out of range counts as unmapped with no
@@ -160,11 +160,11 @@ def test_an_unreadable_usage_quantity_is_unmapped_not_reconciled(tmp_path: Path)
     warehouse.build(AS_OF)
 
     assert warehouse.query(
-        "select line_number, unmapped_reason, amount from ops.billing_unmapped_lines"
+        "select line_number, unmapped_reason, amount from ops.fct_billing_unmapped_lines"
     ) == [(2, "unreadable_quantity", Decimal(20))]
     assert warehouse.query(
         "select line_count, total_amount, reconciled_usage_amount, non_usage_amount,"
-        " unmapped_amount, difference from ops.billing_tieout"
+        " unmapped_amount, difference from ops.fct_billing_tieout"
     ) == [(4, Decimal(100), Decimal(40), Decimal(40), Decimal(20), Decimal(0))]
     assert warehouse.query(
         "select billed_quantity, billed_amount, line_count from finance.fct_billed_charges"

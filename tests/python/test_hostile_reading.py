@@ -36,7 +36,7 @@ def accepted(warehouse: Warehouse) -> list[tuple]:
 
 def raw_of(warehouse: Warehouse, source_file: str, line_number: int) -> str:
     rows = warehouse.query(
-        "select raw_record from ops.usage_quarantine where source_file = ? and line_number = ?",
+        "select raw_record from ops.fct_usage_quarantine where source_file = ? and line_number = ?",
         [source_file, line_number],
     )
     assert len(rows) == 1, rows
@@ -223,7 +223,7 @@ def test_a_link_to_outside_the_root_stops_the_build_naming_it(tmp_path: Path, wh
     message = " ".join(result.failures()) + str(result.exception or "")
     assert str(link.relative_to(landing)) in message, message
     assert str(outside) in message, message
-    assert "usage_quarantine" not in warehouse.relations() or not warehouse.query(
+    assert "fct_usage_quarantine" not in warehouse.relations() or not warehouse.query(
         "select * from staging.stg_usage__records where event_id = 'e-outside'"
     )
 

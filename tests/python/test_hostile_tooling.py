@@ -126,9 +126,9 @@ def focus_csv(*costs: str, account: str = "acct-1001") -> bytes:
 
 
 def tieout(warehouse: Warehouse) -> dict[str, tuple]:
-    """source_file -> (line_count, total_amount, difference) of ops.billing_tieout."""
+    """source_file -> (line_count, total_amount, difference) of ops.fct_billing_tieout."""
     rows = warehouse.query(
-        "select source_file, line_count, total_amount, difference from ops.billing_tieout"
+        "select source_file, line_count, total_amount, difference from ops.fct_billing_tieout"
     )
     return {file: (count, total, difference) for file, count, total, difference in rows}
 

@@ -93,7 +93,7 @@ def test_billing_timestamps_with_impossible_offsets_or_out_of_range_are_unmapped
     )
     warehouse.build(AS_OF)
     unmapped = warehouse.query(
-        "select line_number, unmapped_reason from ops.billing_unmapped_lines order by 1"
+        "select line_number, unmapped_reason from ops.fct_billing_unmapped_lines order by 1"
     )
     assert unmapped == [(2, "unreadable_date"), (3, "unreadable_date"), (4, "unreadable_date")]
     billed = warehouse.query(
@@ -102,7 +102,7 @@ def test_billing_timestamps_with_impossible_offsets_or_out_of_range_are_unmapped
     )
     # line 5 starts at 2026-08-31 22:00 UTC: August
     assert sorted(billed) == [("2026-08-01", Decimal("50")), ("2026-09-01", Decimal("10"))]
-    tieout = warehouse.query("select count(*), sum(abs(difference)) from ops.billing_tieout")
+    tieout = warehouse.query("select count(*), sum(abs(difference)) from ops.fct_billing_tieout")
     assert tieout == [(1, Decimal("0"))]
     assert_conserved(warehouse, {"usage/day1/one.jsonl": 1})
 

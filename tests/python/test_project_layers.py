@@ -30,9 +30,9 @@ MAX_PARENTS = 7
 # (mart, staging model or seed) edges that remain, and why
 MART_READS_STAGING = {
     # the tie-out compares each export file's own totals with its parsed lines
-    ("billing_tieout", "stg_billing__export_files"),
-    ("billing_tieout", "stg_billing__focus_lines"),
-    ("billing_tieout", "stg_billing__invoice_lines"),
+    ("fct_billing_tieout", "stg_billing__export_files"),
+    ("fct_billing_tieout", "stg_billing__focus_lines"),
+    ("fct_billing_tieout", "stg_billing__invoice_lines"),
     # the SLIs count raw staged records against the quarantine
     ("fct_trueup_sli", "stg_usage__records"),
     # the tenant dimension lists every contracted tenant
@@ -180,8 +180,8 @@ def test_no_model_has_too_many_parents(manifest: dict) -> None:
 CLOSE_CALLERS = (
     "models/marts/close/fct_variance_at_close.sql",
     "models/marts/close/fct_adjustment_ledger.sql",
-    "models/marts/ops/ledger_heads.sql",
-    "models/marts/ops/build_log.sql",
+    "models/marts/ops/fct_ledger_heads.sql",
+    "models/marts/ops/fct_build_log.sql",
     "tests/singular/assert_ledger_books_outstanding.sql",
 )
 # the files of the books, the variance and pricing: no relation named by schema in them
@@ -318,13 +318,13 @@ def test_select_upstream_lists_every_input_of_the_books(manifest: dict) -> None:
             "fct_variance_at_close",
             "int_usage_files_loaded",
             "fct_billed_charges",
-            "billing_tieout",
+            "fct_billing_tieout",
             "fct_landing_file_incidents",
         }
         <= ledger
     )
-    assert "fct_adjustment_ledger" in upstream(manifest, "ledger_heads")
-    assert {"fct_adjustment_ledger", "fct_variance_at_close"} <= upstream(manifest, "build_log")
+    assert "fct_adjustment_ledger" in upstream(manifest, "fct_ledger_heads")
+    assert {"fct_adjustment_ledger", "fct_variance_at_close"} <= upstream(manifest, "fct_build_log")
 
 
 # --- one status vocabulary ------------------------------------------------------------------
@@ -384,3 +384,76 @@ def test_no_model_lists_the_statuses(manifest: dict) -> None:
         if any(f"'{status}'" in code for status in exceptions):
             offenders.append(str(path.relative_to(PROJECT_DIR)))
     assert offenders == []
+
+
+# --- YAML layout (issue 20 item 4) ----------------------------------------------------------
+
+# the YAML file of a folder's models, by layer: `_stg_<folder>__models.yml` in staging,
+# `_int_<folder>__models.yml` in intermediate, `_<folder>__models.yml` in the marts
+MODELS_FILE_PREFIX = {"staging": "_stg_", "intermediate": "_int_", "marts": "_"}
+
+
+def yaml_layout_problems(root: Path, files: Iterable[Path]) -> list[str]:
+    """What breaks the YAML layout among `files` (project YAML under models/ and seeds/): two
+    files of the same name anywhere, a folder with more than one file declaring `models:`, or
+    a models file not named as its folder and layer predict."""
+    import yaml
+
+    problems: list[str] = []
+    by_name: dict[str, list[str]] = {}
+    models_files: dict[Path, list[str]] = {}
+    for path in sorted(files):
+        relative = path.relative_to(root)
+        by_name.setdefault(path.name, []).append(str(relative))
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if "models" not in content:
+            continue
+        models_files.setdefault(relative.parent, []).append(path.name)
+        parts = relative.parts
+        if parts[0] == "models" and len(parts) == 4 and parts[1] in MODELS_FILE_PREFIX:
+            expected = f"{MODELS_FILE_PREFIX[parts[1]]}{parts[2]}__models.yml"
+            if path.name != expected:
+                problems.append(f"{relative}: the models file here is named {expected}")
+    problems += [
+        f"{name} is in {len(paths)} places: {', '.join(paths)}"
+        for name, paths in by_name.items()
+        if len(paths) > 1
+    ]
+    problems += [
+        f"{folder} has {len(names)} models files: {', '.join(names)}"
+        for folder, names in models_files.items()
+        if len(names) > 1
+    ]
+    return problems
+
+
+def project_yaml(root: Path) -> list[Path]:
+    return [*root.glob("models/**/*.yml"), *root.glob("seeds/**/*.yml")]
+
+
+def test_yaml_names_are_unique_with_one_models_file_per_folder() -> None:
+    assert yaml_layout_problems(PROJECT_DIR, project_yaml(PROJECT_DIR)) == []
+
+
+def test_the_yaml_layout_check_catches_each_problem(tmp_path: Path) -> None:
+    def write(relative: str, text: str = "version: 2\nmodels: []\n") -> None:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    write("models/staging/billing/_stg_billing__models.yml")
+    write("models/staging/billing/_billing__sources.yml", "version: 2\nsources: []\n")
+    write("models/intermediate/billing/_int_billing__models.yml")
+    write("models/marts/ops/_ops__models.yml")
+    assert yaml_layout_problems(tmp_path, project_yaml(tmp_path)) == []
+    write("models/marts/ops/_billing__models.yml")
+    write("models/intermediate/usage/_billing__models.yml")
+    write("models/staging/usage/_usage__models.yml")
+    problems = yaml_layout_problems(tmp_path, project_yaml(tmp_path))
+    assert any("_billing__models.yml is in 2 places" in p for p in problems), problems
+    assert any(p.startswith("models/marts/ops has 2 models files") for p in problems), problems
+    assert (
+        "models/staging/usage/_usage__models.yml: the models file here is named"
+        " _stg_usage__models.yml" in problems
+    )
+    assert any(p.startswith("models/intermediate/usage/_billing__models.yml: ") for p in problems)

@@ -52,7 +52,7 @@ def usage_age_days(database: Path) -> int:
     """Days between the build's as_of and its newest usage_date."""
     con = duckdb.connect(str(database), read_only=True)
     try:
-        as_of = con.sql("select max(as_of) from ops.ledger_heads").fetchall()[0][0]
+        as_of = con.sql("select max(as_of) from ops.fct_ledger_heads").fetchall()[0][0]
         newest = con.sql("select max(usage_date) from finance.fct_usage_daily").fetchall()[0][0]
     finally:
         con.close()
@@ -72,11 +72,13 @@ def passing(clean: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 def test_check_after_a_replay_is_at_the_replays_as_of(built: Warehouse, tmp_path: Path) -> None:
-    """A replay closes and books nothing (no ops.ledger_heads row) but rebuilds the marts at its
-    own as_of, which ops.build_log records: the check defaults to it."""
+    """A replay closes and books nothing (no ops.fct_ledger_heads row) but rebuilds the marts at its
+    own as_of, which ops.fct_build_log records: the check defaults to it."""
     replay = Warehouse(copy_of(built, tmp_path / "w.duckdb"), built.landing)
     replay.build("2026-09-20")
-    assert replay.query("select max(as_of) from ops.ledger_heads")[0][0] > dt.datetime(2026, 10, 1)
+    assert replay.query("select max(as_of) from ops.fct_ledger_heads")[0][0] > dt.datetime(
+        2026, 10, 1
+    )
     # this process ran dbt on the file: a read-only connection would need another configuration
     run = run_check(replay.path, tmp_path / "docs", read_only=False)
     assert "as_of 2026-09-20 00:00:00, of the last build" in run.out, run.out + run.err

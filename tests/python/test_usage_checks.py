@@ -149,14 +149,14 @@ def test_conservation_compares_recent_files_and_every_total(
         "select quarantine.source_file, "
         "  bool_or(staged.ingested_at > ? or staged.ingested_at is null) as is_recent, "
         "  min(quarantine.line_number) "
-        "from ops.usage_quarantine as quarantine "
+        "from ops.fct_usage_quarantine as quarantine "
         "inner join staging.stg_usage__records as staged using (source_file) "
         "group by quarantine.source_file order by 1",
         [since],
     )
     recent = next(row for row in per_file if row[1])
     old = next(row for row in per_file if not row[1])
-    lose = "delete from ops.usage_quarantine where source_file = ? and line_number = ?"
+    lose = "delete from ops.fct_usage_quarantine where source_file = ? and line_number = ?"
 
     # a quarantined record of an old file lost: the total catches it, the file is not compared
     copy.query(lose, [old[0], old[2]])

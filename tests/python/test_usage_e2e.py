@@ -66,11 +66,11 @@ def outputs(warehouse: Warehouse) -> dict[str, list[tuple]]:
         "daily": daily_from_warehouse(warehouse),
         "quarantine": warehouse.query(
             "select source_file, line_number, reason, raw_record, ingested_at "
-            "from ops.usage_quarantine order by 1, 2"
+            "from ops.fct_usage_quarantine order by 1, 2"
         ),
         "duplicates": warehouse.query(
             "select source_file, line_number, producer, event_id, winner_source_file, "
-            "winner_line_number, is_conflicting from ops.usage_duplicates order by 1, 2"
+            "winner_line_number, is_conflicting from ops.fct_usage_duplicates order by 1, 2"
         ),
     }
 
@@ -82,7 +82,7 @@ def table_snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
         "intermediate.int_usage_files_loaded",
         "intermediate.int_usage_duplicates_identified",
         "intermediate.int_usage_daily_rolled_up",
-        "ops.usage_quarantine",
+        "ops.fct_usage_quarantine",
         "finance.fct_usage_daily",
     ]
     return {t: warehouse.query(f"select * from {t} order by all") for t in tables}
@@ -96,7 +96,9 @@ def test_fct_usage_daily_equals_ground_truth(built: Warehouse, dataset: Dataset)
 
 def test_quarantine_matches_injected_faults(built: Warehouse, dataset: Dataset) -> None:
     faults = dataset.faults()
-    by_reason = dict(built.query("select reason, count(*) from ops.usage_quarantine group by 1"))
+    by_reason = dict(
+        built.query("select reason, count(*) from ops.fct_usage_quarantine group by 1")
+    )
     expected = {reason: n for reason, n in faults["quarantined_by_reason"].items() if n}
     assert len(expected) == 9, "the default data set injects every quarantine reason"
     assert by_reason == expected
@@ -105,7 +107,7 @@ def test_quarantine_matches_injected_faults(built: Warehouse, dataset: Dataset) 
             (row["source_file"], int(row["line_number"]), row["reason"])
             for row in csv.DictReader(handle)
         )
-    rows = built.query("select source_file, line_number, reason from ops.usage_quarantine")
+    rows = built.query("select source_file, line_number, reason from ops.fct_usage_quarantine")
     assert sorted(rows) == truth_rows
 
 
@@ -124,7 +126,7 @@ def test_duplicates_match_injected_faults(built: Warehouse, dataset: Dataset) ->
         )
     rows = built.query(
         "select source_file, line_number, winner_source_file, winner_line_number, "
-        "is_conflicting from ops.usage_duplicates"
+        "is_conflicting from ops.fct_usage_duplicates"
     )
     assert sorted(rows) == truth_rows
     assert len(rows) == faults["removed_duplicates"]
@@ -146,10 +148,10 @@ def test_conservation_per_file_matches_truth(built: Warehouse, dataset: Dataset)
         )
     )
     duplicates = dict(
-        built.query("select source_file, count(*) from ops.usage_duplicates group by 1")
+        built.query("select source_file, count(*) from ops.fct_usage_duplicates group by 1")
     )
     quarantined = dict(
-        built.query("select source_file, count(*) from ops.usage_quarantine group by 1")
+        built.query("select source_file, count(*) from ops.fct_usage_quarantine group by 1")
     )
     for source_file, counts in per_file.items():
         assert staged.get(source_file, 0) == counts["raw_records"], source_file
@@ -198,7 +200,7 @@ def test_replay_reproduces_what_was_known_then(
     _, out, _ = build_records(dataset.config)
     truth = compute_usage_truth(out.records, earlier)
     assert daily_from_warehouse(fresh_warehouse) == daily_from_truth_rows(truth.daily)
-    quarantined = fresh_warehouse.query("select count(*) from ops.usage_quarantine")[0][0]
+    quarantined = fresh_warehouse.query("select count(*) from ops.fct_usage_quarantine")[0][0]
     assert quarantined == len(truth.quarantine)
     # and forward again: the same as one build at the final as_of
     fresh_warehouse.build(dataset.as_of)
@@ -299,7 +301,7 @@ def test_empty_landing_root_gives_zero_rows_and_a_missing_one_stops(tmp_path: Pa
     warehouse = Warehouse(tmp_path / "w.duckdb", tmp_path / "empty")
     warehouse.build("2026-10-01")
     assert warehouse.query("select count(*) from finance.fct_usage_daily") == [(0,)]
-    assert warehouse.query("select count(*) from ops.usage_quarantine") == [(0,)]
+    assert warehouse.query("select count(*) from ops.fct_usage_quarantine") == [(0,)]
 
 
 def test_unreadable_file_is_an_error_naming_it(tmp_path: Path) -> None:

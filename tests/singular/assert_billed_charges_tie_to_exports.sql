@@ -13,7 +13,7 @@ billed as (
 
 tied_out as (
     select coalesce(sum(reconciled_usage_amount), 0) as reconciled_usage_amount
-    from {{ ref('billing_tieout') }}
+    from {{ ref('fct_billing_tieout') }}
 )
 
 select

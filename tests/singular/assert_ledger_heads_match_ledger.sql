@@ -6,7 +6,7 @@
 with
 
 heads as (
-    select * from {{ ref('ledger_heads') }}
+    select * from {{ ref('fct_ledger_heads') }}
 ),
 
 entries as (

@@ -65,7 +65,7 @@ duplicates as (
 ),
 
 all_quarantined as (
-    select * from {{ ref('usage_quarantine') }}
+    select * from {{ ref('fct_usage_quarantine') }}
 ),
 
 quarantined as (

@@ -15,14 +15,14 @@
 
 -- Closing waits for the data tests of every model the books rely on: in `dbt build` a failing
 -- test of any of them (or of a model upstream of them) skips this model and so every close and
--- booking after it (fct_period_closes, fct_adjustment_ledger, ledger_heads).
+-- booking after it (fct_period_closes, fct_adjustment_ledger, fct_ledger_heads).
 -- depends_on: {{ ref('fct_landing_file_incidents') }}
 -- depends_on: {{ ref('int_usage_files_loaded') }}
--- depends_on: {{ ref('usage_quarantine') }}
--- depends_on: {{ ref('usage_duplicates') }}
+-- depends_on: {{ ref('fct_usage_quarantine') }}
+-- depends_on: {{ ref('fct_usage_duplicates') }}
 -- depends_on: {{ ref('fct_billed_charges') }}
--- depends_on: {{ ref('billing_tieout') }}
--- depends_on: {{ ref('billing_unmapped_lines') }}
+-- depends_on: {{ ref('fct_billing_tieout') }}
+-- depends_on: {{ ref('fct_billing_unmapped_lines') }}
 -- depends_on: {{ ref('metricflow_time_spine') }}
 -- depends_on: {{ ref('dim_tenants') }}
 -- depends_on: {{ ref('dim_meters') }}

@@ -32,7 +32,7 @@ staged as (
 ),
 
 quarantine as (
-    select * from {{ ref('usage_quarantine') }}
+    select * from {{ ref('fct_usage_quarantine') }}
 ),
 
 statuses as (

@@ -1,6 +1,6 @@
 {#- Every billing export file visible at as_of, of both formats, whether or not it has lines:
     an empty export (zero bytes, only blank lines, only a header) is an export with nothing in
-    it, and billing_tieout shows it with zero totals. source_file names are unique across
+    it, and fct_billing_tieout shows it with zero totals. source_file names are unique across
     formats (they start with billing/<format>/). -#}
 
 with

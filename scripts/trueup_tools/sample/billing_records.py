@@ -15,7 +15,7 @@ from trueup_tools.pricing import (
     next_month,
 )
 from trueup_tools.sample.usage_rules import Invalid
-from trueup_tools.vocabulary import status_names
+from trueup_tools.vocabulary import reason_names, status_names
 
 SOURCE_SYSTEMS: tuple[str, ...] = ("focus", "invoice_lines")
 
@@ -32,14 +32,15 @@ STATUSES: tuple[str, ...] = status_names()
 is decided by the billing truth's own rules, not by the seed."""
 
 
-UNMAPPED_REASONS: tuple[str, ...] = (
-    "unreadable_date",
-    "unreadable_amount",
-    "unknown_account",
-    "no_account_mapping_on_date",
-    "unknown_sku",
+NOT_GENERATED_REASONS = frozenset({"value_out_of_range", "unreadable_quantity"})
+"""Unmapped reasons the sample data never injects (the hostile-input tests land them by hand)."""
+
+
+UNMAPPED_REASONS: tuple[str, ...] = tuple(
+    reason for reason in reason_names("billing") if reason not in NOT_GENERATED_REASONS
 )
-"""Why a line is unmapped, in the order they are checked."""
+"""Why a generated line is unmapped, in the order they are checked: the billing rows of the
+seed `quarantine_reasons` (less NOT_GENERATED_REASONS)."""
 
 
 FAULT_KINDS: tuple[str, ...] = (

@@ -53,7 +53,7 @@ class VarianceRow:
 
 @dataclass(frozen=True)
 class UnmappedRow:
-    """One row of `ops.billing_unmapped_lines`."""
+    """One row of `ops.fct_billing_unmapped_lines`."""
 
     source_file: str
     line_number: int
@@ -65,7 +65,7 @@ class UnmappedRow:
 
 @dataclass(frozen=True)
 class TieoutRow:
-    """One row of `ops.billing_tieout`."""
+    """One row of `ops.fct_billing_tieout`."""
 
     source_file: str
     total: Decimal

@@ -19,19 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from trueup_tools import PROJECT_DIR
+from trueup_tools.vocabulary import reason_names
 
-REASONS: tuple[str, ...] = (
-    "malformed_record",
-    "unsupported_schema",
-    "missing_event_id",
-    "missing_tenant",
-    "unknown_meter",
-    "invalid_quantity",
-    "invalid_timestamp",
-    "timestamp_out_of_range",
-    "invalid_sample_rate",
-)
-"""Quarantine reasons, in precedence order (the first that applies wins)."""
+REASONS: tuple[str, ...] = reason_names("usage")
+"""Quarantine reasons, in precedence order (the first that applies wins): the usage rows of the
+seed `quarantine_reasons`, the one list the models' tests read too. Which reason a record gets
+is decided by the rules below, not by the seed."""
 
 
 SHAPES: tuple[str, ...] = ("flat", "cloudevents", "not_object", "no_known_fields", "blank")
@@ -127,7 +120,7 @@ class DailyRow:
 
 @dataclass(frozen=True, slots=True)
 class QuarantineRow:
-    """One row of `ops.usage_quarantine` (without the raw text)."""
+    """One row of `ops.fct_usage_quarantine` (without the raw text)."""
 
     source_file: str
     line_number: int
@@ -137,7 +130,7 @@ class QuarantineRow:
 
 @dataclass(frozen=True, slots=True)
 class DuplicateRow:
-    """One removed copy, as listed in `ops.usage_duplicates`."""
+    """One removed copy, as listed in `ops.fct_usage_duplicates`."""
 
     source_file: str
     line_number: int
