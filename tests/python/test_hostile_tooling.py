@@ -18,7 +18,15 @@ import duckdb
 import pytest
 
 from conftest import Warehouse, worker_env
-from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
+from hostile import (
+    AS_OF,
+    FOCUS_HEADER,
+    INVOICE_HEADER,
+    assert_conserved,
+    flat_event,
+    jsonl,
+    land,
+)
 from test_contract_seeds import build_seeds, copy_project
 from trueup_tools import PROJECT_DIR
 
@@ -135,15 +143,6 @@ def test_bootstrap_refuses_an_unknown_extra(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- billing exports
-
-FOCUS_HEADER = (
-    "BillingAccountId,SubAccountId,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
-    "BilledCost,BillingCurrency,SkuId,ConsumedQuantity"
-)
-INVOICE_HEADER = (
-    "invoice_id,line_id,customer_id,price_id,period_start,period_end,quantity,amount,"
-    "currency,line_type"
-)
 
 
 def focus_csv(*costs: str, account: str = "acct-1001") -> bytes:
