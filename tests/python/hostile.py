@@ -15,6 +15,29 @@ EVENT_TS = "2026-09-10T12:00:00Z"
 INGESTED_AT = "2026-09-10T12:01:00Z"
 AS_OF = "2026-10-20"
 
+USAGE_READING = (
+    "--select",
+    "+int_usage_records_classified +usage_duplicates +usage_quarantine",
+    "--indirect-selection",
+    "cautious",
+)
+"""dbt flags of a build of only what a test of how usage files are read checks: the classified
+records, the removed duplicates and the quarantine, everything upstream of them (the landing
+readers, the reference seeds), and every data test whose models are all among them. The
+pricing, billing and close models, which such a test never reads, are not built: a quarter of a
+whole build's time. A test of a behaviour downstream (a close, a variance) builds everything."""
+
+# The header of a FOCUS export with only the columns the project requires, and of an invoice
+# export: the billing tests' hand-written files.
+FOCUS_HEADER = (
+    "BillingAccountId,SubAccountId,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
+    "BilledCost,BillingCurrency,SkuId,ConsumedQuantity"
+)
+INVOICE_HEADER = (
+    "invoice_id,line_id,customer_id,price_id,period_start,period_end,quantity,amount,"
+    "currency,line_type"
+)
+
 
 def flat_event(event_id: str, **fields: Any) -> dict[str, Any]:
     """A valid flat (schema v1) event of tenant-001's api_requests; fields override or add."""

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import worker_paths
-from trueup_tools import PROFILES_FILE, PROJECT_DIR, profiles_dir
+from parsing import on_memory_target
+from trueup_tools import PROFILES_FILE, PROJECT_DIR
 
 PROJECT_PARTS = ("dbt_project.yml", PROFILES_FILE, "models", "macros", "seeds", "tests", "analyses")
 
@@ -39,18 +40,11 @@ def build_seeds(project: Path, select: tuple[str, ...] = ("contracts", "contract
     return dbtRunner().invoke(
         [
             "build",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(profiles_dir(project)),
-            "--target",
-            "memory",
+            *on_memory_target(project),
             "--select",
             *select,
             "--indirect-selection",
             "cautious",
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
             # the project itself: this worker's target and log folders (a copy has its own)
             *(worker_paths() if project == PROJECT_DIR else []),
         ]

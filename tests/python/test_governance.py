@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Warehouse
+from parsing import on_memory_target
 from test_contract_seeds import copy_project
-from trueup_tools import PROJECT_DIR, profiles_dir
+from trueup_tools import PROJECT_DIR
 
 DBT_SCORE = Path(sys.executable).with_name("dbt-score")
 
@@ -56,14 +57,7 @@ def parsed_copy(root: Path, breakage: str | None = None) -> Path:
     result = dbtRunner().invoke(
         [
             "parse",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(profiles_dir(project)),
-            "--target",
-            "memory",
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
+            *on_memory_target(project),
         ]
     )
     assert result.success, result.exception

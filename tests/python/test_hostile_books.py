@@ -22,6 +22,7 @@ import pytest
 
 from conftest import Warehouse
 from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
+from parsing import parsed_manifest_json, reachable
 from trueup_tools import profiles_dir
 from trueup_tools.runner import DbtResult
 
@@ -70,9 +71,8 @@ def focus_export() -> bytes:
 RAW_RECORDS = {SEPTEMBER_EVENTS: 4, OCTOBER_EVENTS: 1}
 
 
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    root = tmp_path / "landing"
+def write_landing(root: Path) -> Path:
+    """The module's landing files under root."""
     land(root, SEPTEMBER_EVENTS, september_events())
     land(root, OCTOBER_EVENTS, october_events())
     land(root, FOCUS_EXPORT, focus_export())
@@ -80,8 +80,33 @@ def landing(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    return write_landing(tmp_path / "landing")
+
+
+@pytest.fixture
 def warehouse(tmp_path: Path, landing: Path) -> Warehouse:
     return Warehouse(tmp_path / "w.duckdb", landing)
+
+
+@pytest.fixture(scope="module")
+def built_before_close(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The module's landing built once at BEFORE_SEPTEMBER_CLOSES (every file registered,
+    nothing closed yet): where the tests that damage a run after a good build start. Never
+    changed: `before_close` hands each test a copy."""
+    root = tmp_path_factory.mktemp("before-close")
+    base = Warehouse(root / "w.duckdb", write_landing(root / "landing"))
+    base.build(BEFORE_SEPTEMBER_CLOSES)
+    return base
+
+
+@pytest.fixture
+def before_close(built_before_close: Warehouse, tmp_path: Path) -> Warehouse:
+    """A copy of `built_before_close` (its warehouse file, and its landing files with their
+    modification times) for one test: the same state as its own build at
+    BEFORE_SEPTEMBER_CLOSES, without the build."""
+    landing = shutil.copytree(built_before_close.landing, tmp_path / "landing")
+    return built_before_close.copy(tmp_path / "w.duckdb", landing)
 
 
 def messages(result: DbtResult) -> str:
@@ -197,15 +222,42 @@ def test_plain_run_closes_and_books_nothing(warehouse: Warehouse) -> None:
     assert_conserved(warehouse, RAW_RECORDS)
 
 
-def run_in(project: Path, warehouse: Warehouse, command: str, **dbt_vars: Any) -> DbtResult:
-    """A dbt command on a copy of the project, against the test's warehouse and landing."""
+def run_in(
+    project: Path, warehouse: Warehouse, command: str, parsed: bytes | None = None, **dbt_vars: Any
+) -> DbtResult:
+    """A dbt command on a copy of the project, against the test's warehouse and landing. It
+    parses the copy itself, or takes `parsed` (`parse_in`): a build that changes only a seed's
+    rows (read when it runs) needs no new parse."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+
+    manifest = None
+    if parsed is not None:  # a fresh copy: dbt writes compiled SQL into the nodes it runs
+        manifest = Manifest.from_msgpack(parsed, decoder=extended_mashumuro_decoder)
+    outcome = _invoke_in(project, warehouse, command, dbt_vars, manifest)
+    results = list(outcome.result.results) if outcome.result is not None else []
+    return DbtResult(outcome.success, outcome.exception, results)
+
+
+def parse_in(project: Path, warehouse: Warehouse) -> bytes:
+    """The copy's manifest for `run_in(..., parsed)`, in dbt's serialized form."""
+    from dbt.parser.manifest import extended_mashumaro_encoder
+
+    outcome = _invoke_in(project, warehouse, "parse", {}, None)
+    assert outcome.success, outcome.exception
+    return outcome.result.to_msgpack(extended_mashumaro_encoder)
+
+
+def _invoke_in(
+    project: Path, warehouse: Warehouse, command: str, dbt_vars: dict[str, Any], manifest: Any
+) -> Any:
     from dbt.cli.main import dbtRunner
 
     all_vars = {"landing_path": str(warehouse.landing), **dbt_vars}
     previous = os.environ.get("TRUEUP_DUCKDB_PATH")
     os.environ["TRUEUP_DUCKDB_PATH"] = str(warehouse.path)
     try:
-        outcome = dbtRunner().invoke(
+        return dbtRunner(manifest=manifest).invoke(
             [
                 command,
                 "--project-dir",
@@ -221,8 +273,6 @@ def run_in(project: Path, warehouse: Warehouse, command: str, **dbt_vars: Any) -
             os.environ.pop("TRUEUP_DUCKDB_PATH", None)
         else:
             os.environ["TRUEUP_DUCKDB_PATH"] = previous
-    results = list(outcome.result.results) if outcome.result is not None else []
-    return DbtResult(outcome.success, outcome.exception, results)
 
 
 # ------------------------------------------------------------------ item 3: the landing root
@@ -238,12 +288,12 @@ def test_missing_landing_root_stops_the_run_before_any_model(tmp_path: Path) -> 
 
 
 def test_a_different_root_after_a_good_build_stops_before_closing(
-    warehouse: Warehouse, tmp_path: Path
+    before_close: Warehouse, tmp_path: Path
 ) -> None:
     """After a build that saw the files, a build over an existing but empty root (a typo that
     happens to exist, an unmounted volume's mount point) does not close or book: it stops
     saying what is missing."""
-    warehouse.build(BEFORE_SEPTEMBER_CLOSES)
+    warehouse = before_close  # built at BEFORE_SEPTEMBER_CLOSES
     before = books(warehouse)
     assert before["finance.fct_period_closes"] == 0
     empty = tmp_path / "mnt-landing"
@@ -304,8 +354,9 @@ def test_replay_that_sees_fewer_exports_is_no_incident(warehouse: Warehouse) -> 
 # ------------------------------------------------------------ item 13: files are immutable
 
 
-def test_loaded_file_changed_is_an_incident_naming_it(warehouse: Warehouse, landing: Path) -> None:
-    warehouse.build(BEFORE_SEPTEMBER_CLOSES)
+def test_loaded_file_changed_is_an_incident_naming_it(before_close: Warehouse) -> None:
+    warehouse = before_close  # built at BEFORE_SEPTEMBER_CLOSES
+    landing = warehouse.landing
     before = books(warehouse)
     path = landing / SEPTEMBER_EVENTS
     original = path.read_bytes()
@@ -328,8 +379,9 @@ def test_loaded_file_changed_is_an_incident_naming_it(warehouse: Warehouse, land
     assert_conserved(warehouse, RAW_RECORDS)
 
 
-def test_same_size_rewrite_is_caught_by_its_checksum(warehouse: Warehouse, landing: Path) -> None:
-    warehouse.build(BEFORE_SEPTEMBER_CLOSES)
+def test_same_size_rewrite_is_caught_by_its_checksum(before_close: Warehouse) -> None:
+    warehouse = before_close  # built at BEFORE_SEPTEMBER_CLOSES
+    landing = warehouse.landing
     before = books(warehouse)
     path = landing / SEPTEMBER_EVENTS
     original = path.read_bytes()
@@ -343,8 +395,9 @@ def test_same_size_rewrite_is_caught_by_its_checksum(warehouse: Warehouse, landi
     assert books(warehouse) == before
 
 
-def test_touched_but_identical_file_is_no_incident(warehouse: Warehouse, landing: Path) -> None:
-    warehouse.build(BEFORE_SEPTEMBER_CLOSES)
+def test_touched_but_identical_file_is_no_incident(before_close: Warehouse) -> None:
+    warehouse = before_close  # built at BEFORE_SEPTEMBER_CLOSES
+    landing = warehouse.landing
     path = landing / SEPTEMBER_EVENTS
     os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 60))
     warehouse.build(AS_OF)
@@ -353,10 +406,9 @@ def test_touched_but_identical_file_is_no_incident(warehouse: Warehouse, landing
     assert_conserved(warehouse, RAW_RECORDS)
 
 
-def test_file_lost_before_a_full_refresh_is_still_caught(
-    warehouse: Warehouse, landing: Path
-) -> None:
-    warehouse.build(BEFORE_SEPTEMBER_CLOSES)
+def test_file_lost_before_a_full_refresh_is_still_caught(before_close: Warehouse) -> None:
+    warehouse = before_close  # built at BEFORE_SEPTEMBER_CLOSES
+    landing = warehouse.landing
     before = books(warehouse)
     (landing / OCTOBER_EVENTS).unlink()
     result = warehouse.dbt("build", as_of=AS_OF, extra=["--full-refresh"])
@@ -366,23 +418,25 @@ def test_file_lost_before_a_full_refresh_is_still_caught(
     assert books(warehouse) == before
 
 
-def test_acknowledged_removal_lets_the_build_close(tmp_path: Path, landing: Path) -> None:
+def test_acknowledged_removal_lets_the_build_close(before_close: Warehouse, tmp_path: Path) -> None:
     from test_contract_seeds import copy_project
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
-    warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    assert run_in(project, warehouse, "build", as_of=BEFORE_SEPTEMBER_CLOSES).success
+    # the copy's build at BEFORE_SEPTEMBER_CLOSES is the project's: its seeds are not changed yet
+    warehouse = before_close
+    landing = warehouse.landing
+    parsed = parse_in(project, warehouse)  # the seed's new row is read when the build runs
     (sha,) = warehouse.query(
         "select registered_sha256 from intermediate.int_landing_files_registered "
         "where source_file = ?",
         [OCTOBER_EVENTS],
     )[0]
     (landing / OCTOBER_EVENTS).unlink()
-    assert not run_in(project, warehouse, "build", as_of=AS_OF).success
+    assert not run_in(project, warehouse, "build", parsed, as_of=AS_OF).success
     with (project / "seeds" / "landing_file_acknowledgements.csv").open("a") as handle:
         handle.write(f"{OCTOBER_EVENTS},{sha},ops-oncall,2026-10-20,duplicate upload removed\n")
-    assert run_in(project, warehouse, "build", as_of=AS_OF).success
+    assert run_in(project, warehouse, "build", parsed, as_of=AS_OF).success
     rows = warehouse.query(
         "select source_file, incident_type, is_acknowledged, acknowledged_by "
         "from ops.fct_landing_file_incidents"
@@ -397,43 +451,13 @@ def test_every_upstream_data_test_runs_before_the_closes(tmp_path: Path) -> None
     """In the parsed project, every data test whose models are all outside the close process
     tests only models upstream of fct_variance_at_close, so that `dbt build` runs it before any
     close or booking (and skips them when it fails): a new model must join the closes' inputs."""
-    from dbt.cli.main import dbtRunner
-
-    from trueup_tools import PROJECT_DIR, profiles_dir
-
-    outcome = dbtRunner().invoke(
-        [
-            "parse",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(profiles_dir()),
-            "--target",
-            "memory",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
-        ]
-    )
-    assert outcome.success, outcome.exception
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    manifest = parsed_manifest_json(tmp_path / "target")
     parents: dict[str, list[str]] = manifest["parent_map"]
     children: dict[str, list[str]] = manifest["child_map"]
 
-    def reach(start: str, edges: dict[str, list[str]]) -> set[str]:
-        seen: set[str] = set()
-        todo = list(edges.get(start, []))
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(edges.get(node, []))
-        return seen
-
     gate = "model.trueup.fct_variance_at_close"
-    upstream = reach(gate, parents)
-    closes = reach(gate, children) | {gate}
+    upstream = reachable(gate, parents)
+    closes = reachable(gate, children) | {gate}
     checked = 0
     for node, node_parents in parents.items():
         if not node.startswith("test."):

@@ -9,16 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import Warehouse
-from hostile import AS_OF, land
+from hostile import AS_OF, FOCUS_HEADER, INVOICE_HEADER, land
 
-FOCUS_HEADER = (
-    "BillingAccountId,SubAccountId,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
-    "BilledCost,BillingCurrency,SkuId,ConsumedQuantity"
-)
-INVOICE_HEADER = (
-    "invoice_id,line_id,customer_id,price_id,period_start,period_end,quantity,amount,"
-    "currency,line_type"
-)
 FOCUS_FILE = "billing/focus/export_date=2026-10-03/focus-2026-09.csv"
 INVOICE_FILE = "billing/invoice_lines/export_date=2026-10-03/lines-2026-09.csv"
 

@@ -2,7 +2,9 @@
 exact name, relative names that do not depend on how the landing path is spelled, links only
 inside the landing root, gzip by content, lines split on LF only and decoded one by one,
 strict JSON, each field from its own value, Parquet identifiers quoted. Each test writes
-small landing files by hand, builds, and checks conservation per file and in total."""
+small landing files by hand, builds what it reads (`USAGE_READING`: the usage records read,
+classified, deduplicated and quarantined, with their data tests), and checks conservation per
+file and in total."""
 
 from __future__ import annotations
 
@@ -17,7 +19,16 @@ import duckdb
 import pytest
 
 from conftest import Warehouse, worker_paths
-from hostile import AS_OF, assert_conserved, cloud_event, flat_event, jsonl, land, quarantine
+from hostile import (
+    AS_OF,
+    USAGE_READING,
+    assert_conserved,
+    cloud_event,
+    flat_event,
+    jsonl,
+    land,
+    quarantine,
+)
 from trueup_tools import PROJECT_DIR
 from trueup_tools.duckdb_jsonl import MAX_RECORD_BYTES, SHOWN_BYTES
 
@@ -76,7 +87,7 @@ def test_glob_characters_in_names_are_read_as_exact_names(tmp_path: Path) -> Non
         "'2026-09-10T12:01:00Z' as ingested_at",
     )
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     got = {(f, e) for f, _, e, _ in accepted(warehouse)}
     assert got == {
         ("usage/day1/events1.jsonl", "e-1a"),
@@ -138,7 +149,9 @@ def test_source_file_is_relative_to_the_root_however_the_path_is_spelled(
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
     try:
         if landing_path is not None:
-            result = warehouse.dbt("build", as_of=AS_OF, landing_path=landing_path)
+            result = warehouse.dbt(
+                "build", as_of=AS_OF, extra=USAGE_READING, landing_path=landing_path
+            )
         else:
             previous = os.getcwd()
             os.environ["TRUEUP_DUCKDB_PATH"] = str(warehouse.path)
@@ -146,7 +159,7 @@ def test_source_file_is_relative_to_the_root_however_the_path_is_spelled(
             try:
                 os.chdir(project)
                 args = ["build", "--project-dir", ".", "--profiles-dir", "."]
-                args += ["--vars", json.dumps({"as_of": AS_OF}), *worker_paths()]
+                args += ["--vars", json.dumps({"as_of": AS_OF}), *worker_paths(), *USAGE_READING]
                 from dbt.cli.main import dbtRunner
 
                 outcome = dbtRunner().invoke(args)
@@ -181,9 +194,9 @@ def test_a_later_file_with_the_same_name_in_another_folder_is_loaded(tmp_path: P
     land(landing, "usage/day1/a.jsonl", jsonl(flat_event("e-day1")))
     # spelled relative to the project directory, through ../
     warehouse = Warehouse(tmp_path / "w.duckdb", Path(os.path.relpath(landing, PROJECT_DIR)))
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     land(landing, "usage/day2/a.jsonl", jsonl(flat_event("e-day2")))
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     got = {(f, e) for f, _, e, _ in accepted(warehouse)}
     assert got == {("usage/day1/a.jsonl", "e-day1"), ("usage/day2/a.jsonl", "e-day2")}
     assert_conserved(warehouse, {"usage/day1/a.jsonl": 1, "usage/day2/a.jsonl": 1})
@@ -199,7 +212,7 @@ def test_a_link_inside_the_root_is_followed(tmp_path: Path) -> None:
     (landing / "usage" / "day1" / "linked.jsonl").symlink_to(landing / "archive" / "real.jsonl")
     land(landing, "usage/day1/plain.jsonl", jsonl(flat_event("e-plain")))
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     got = {(f, e) for f, _, e, _ in accepted(warehouse)}
     assert got == {("usage/day1/linked.jsonl", "e-linked"), ("usage/day1/plain.jsonl", "e-plain")}
     assert_conserved(warehouse, {"usage/day1/linked.jsonl": 1, "usage/day1/plain.jsonl": 1})
@@ -218,7 +231,7 @@ def test_a_link_to_outside_the_root_stops_the_build_naming_it(tmp_path: Path, wh
         link = landing / "usage" / "elsewhere"
         link.symlink_to(outside)
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    result = warehouse.dbt("build", as_of=AS_OF)
+    result = warehouse.dbt("build", as_of=AS_OF, extra=USAGE_READING)
     assert not result.success
     message = " ".join(result.failures()) + str(result.exception or "")
     assert str(link.relative_to(landing)) in message, message
@@ -241,7 +254,7 @@ def test_gzip_content_is_read_whatever_the_name(tmp_path: Path) -> None:
     land(landing, "usage/day1/plain.jsonl.gz", jsonl(flat_event("e-plain-gz")))
     land(landing, "usage/day1/real.jsonl.gz", gzip.compress(jsonl(flat_event("e-real-gz"))))
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     got = {(f, n, e) for f, n, e, _ in accepted(warehouse)}
     assert got == {
         ("usage/day1/zipped.jsonl", 1, "e-gz1"),
@@ -264,7 +277,9 @@ def test_a_broken_gzip_file_stops_the_build_naming_it(tmp_path: Path) -> None:
     whole = gzip.compress(jsonl(*(flat_event(f"e-{i}") for i in range(200))))
     land(landing, "usage/day1/cut.jsonl", whole[: len(whole) // 2])
     land(landing, "usage/day1/fine.jsonl", jsonl(flat_event("e-fine")))
-    result = Warehouse(tmp_path / "w.duckdb", landing).dbt("build", as_of=AS_OF)
+    result = Warehouse(tmp_path / "w.duckdb", landing).dbt(
+        "build", as_of=AS_OF, extra=USAGE_READING
+    )
     assert not result.success
     message = " ".join(result.failures())
     assert "usage/day1/cut.jsonl" in message and "cannot be decompressed" in message, message
@@ -291,7 +306,7 @@ def test_control_bytes_invalid_utf8_and_long_lines_are_quarantined_alone(tmp_pat
     )
     land(landing, "usage/day1/bytes.jsonl", content)
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert [(n, e, q) for _, n, e, q in accepted(warehouse)] == [
         (1, "e-1", "1.000000000"),
         (2, "e-us", "1.000000000"),
@@ -328,7 +343,7 @@ def test_crlf_and_lf_mixed_give_physical_line_numbers(tmp_path: Path) -> None:
     )
     land(landing, "usage/day1/mixed.jsonl", content)
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert [(n, e) for _, n, e, _ in accepted(warehouse)] == [
         (1, "e-1"),
         (2, "e-2"),
@@ -347,7 +362,7 @@ def test_the_line_limit_is_exact(tmp_path: Path) -> None:
     over = fits[:-2] + b'y"}'
     land(landing, "usage/day1/limit.jsonl", fits + b"\n" + over + b"\n")
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert [(n, e) for _, n, e, _ in accepted(warehouse)] == [(1, "e-fits")]
     assert quarantine(warehouse) == [("usage/day1/limit.jsonl", 2, "malformed_record")]
     assert_conserved(warehouse, {"usage/day1/limit.jsonl": 2})
@@ -376,7 +391,7 @@ def test_lenient_json_is_malformed(tmp_path: Path) -> None:
     ]
     land(landing, "usage/day1/lenient.jsonl", jsonl(*lines))
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert [(n, e) for _, n, e, _ in accepted(warehouse)] == [(1, "e-good"), (13, "e-13")]
     assert quarantine(warehouse) == [
         ("usage/day1/lenient.jsonl", n, "malformed_record") for n in range(2, 13)
@@ -414,7 +429,7 @@ def test_fields_come_from_their_own_value_only(tmp_path: Path) -> None:
     text[4] = text[4][:-1] + ', "quantit\\u0079": 6}'
     land(landing, "usage/day1/nested.jsonl", jsonl(*text))
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     got = warehouse.query(
         """
         select line_number, quarantine_reason, cast(quantity as varchar),
@@ -461,7 +476,7 @@ def test_parquet_column_names_are_quoted(tmp_path: Path) -> None:
         """,
     )
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert {(f, e) for f, _, e, _ in accepted(warehouse)} == {
         ("usage/day1/weird.parquet", "e-1"),
         ("usage/day1/injection.parquet", "e-3"),
@@ -492,7 +507,7 @@ def test_cloudevents_parquet_with_quoted_data_fields(tmp_path: Path) -> None:
         """,
     )
     warehouse = Warehouse(tmp_path / "w.duckdb", landing)
-    warehouse.build(AS_OF)
+    warehouse.build(AS_OF, extra=USAGE_READING)
     assert accepted(warehouse) == [
         ("usage/day1/ce-count.parquet", 1, "e-2", None),
         ("usage/day1/ce.parquet", 1, "e-1", "3.250000000"),

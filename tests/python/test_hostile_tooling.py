@@ -18,7 +18,15 @@ import duckdb
 import pytest
 
 from conftest import Warehouse, worker_env
-from hostile import AS_OF, assert_conserved, flat_event, jsonl, land
+from hostile import (
+    AS_OF,
+    FOCUS_HEADER,
+    INVOICE_HEADER,
+    assert_conserved,
+    flat_event,
+    jsonl,
+    land,
+)
 from test_contract_seeds import build_seeds, copy_project
 from trueup_tools import PROJECT_DIR
 
@@ -29,29 +37,33 @@ echo "$(basename "$0") $*" >> "$TRUEUP_FAKE_LOG"
 """
 
 
-def _fake_venv(root: Path) -> Path:
-    """A venv whose python, trueup and test tools only log how they were called."""
+def _fake_venv(root: Path, python: str = FAKE_TOOL) -> Path:
+    """A venv whose python, trueup and test tools only log how they were called (`python`: the
+    script of its python)."""
     bin_dir = root / "bin"
     bin_dir.mkdir(parents=True)
     for name in ("python", "trueup", "ruff", "sqlfluff", "dbt", "dbt-score"):
         tool = bin_dir / name
-        tool.write_text(FAKE_TOOL)
+        tool.write_text(python if name == "python" else FAKE_TOOL)
         tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
     return root
 
 
-def _run_script(script: str, args: list[str], tmp_path: Path) -> tuple[int, list[str], str]:
+def _run_script(
+    script: str, args: list[str], tmp_path: Path, python: str = FAKE_TOOL
+) -> tuple[int, list[str], str]:
     """Run ./run.sh or ./test.sh of the project with the fake venv: exit code, logged calls."""
     log = tmp_path / "calls.log"
     log.touch()
     env = {
         **os.environ,
-        "TRUEUP_VENV": str(_fake_venv(tmp_path / "venv")),
+        "TRUEUP_VENV": str(_fake_venv(tmp_path / "venv", python)),
         "TRUEUP_FAKE_LOG": str(log),
         "PYTHON": os.environ.get("PYTHON", "python3"),
     }
     env.pop("TRUEUP_EXTRA", None)
     env.pop("TRUEUP_TEST_WORKERS", None)
+    env.pop("TRUEUP_SLOW_TESTS", None)
     done = subprocess.run(
         ["bash", str(PROJECT_DIR / script), *args],
         env=env,
@@ -83,6 +95,32 @@ def test_test_sh_installs_the_dev_extra_and_passes_options_to_pytest(tmp_path: P
     assert calls[-1] == f"python -m pytest {workers} -x -k billing"
 
 
+# a python that also logs which tests conftest.py is told to run
+FAKE_PYTHON = """#!/usr/bin/env bash
+echo "python $* (TRUEUP_SLOW_TESTS=$TRUEUP_SLOW_TESTS)" >> "$TRUEUP_FAKE_LOG"
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "slow_tests", "to_pytest"),
+    [([], "skip", ""), (["-x"], "skip", " -x"), (["--all", "-x"], "run", " -x")],
+)
+def test_test_sh_leaves_the_slow_tests_out_unless_all(
+    tmp_path: Path, args: list[str], slow_tests: str, to_pytest: str
+) -> None:
+    """./test.sh runs the default set (conftest.py leaves the slow tests out when told `skip`);
+    --all (CI's .ci/run) runs every test and is not passed on to pytest."""
+    rc, calls, stderr = _run_script("test.sh", args, tmp_path, python=FAKE_PYTHON)
+    assert rc == 0, stderr
+    workers = "-n 2 --dist loadscope --no-loadscope-reorder"
+    assert calls[-1] == f"python -m pytest {workers}{to_pytest} (TRUEUP_SLOW_TESTS={slow_tests})"
+
+
+def test_ci_runs_every_test() -> None:
+    lines = (PROJECT_DIR / ".ci" / "run").read_text().splitlines()
+    assert "bash ./test.sh --all" in lines
+
+
 def test_bootstrap_refuses_an_unknown_extra(tmp_path: Path) -> None:
     log = tmp_path / "calls.log"
     env = {
@@ -105,15 +143,6 @@ def test_bootstrap_refuses_an_unknown_extra(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- billing exports
-
-FOCUS_HEADER = (
-    "BillingAccountId,SubAccountId,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
-    "BilledCost,BillingCurrency,SkuId,ConsumedQuantity"
-)
-INVOICE_HEADER = (
-    "invoice_id,line_id,customer_id,price_id,period_start,period_end,quantity,amount,"
-    "currency,line_type"
-)
 
 
 def focus_csv(*costs: str, account: str = "acct-1001") -> bytes:

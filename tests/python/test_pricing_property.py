@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import worker_paths
-from trueup_tools import PROJECT_DIR, profiles_dir
+from parsing import on_memory_target
 from trueup_tools.pricing import Line, Tier, price, round_half_away
 
 # A fee prorated over 9 of 28 days and discounted lands exactly on a half cent:
@@ -98,14 +98,7 @@ def pricing_sql() -> str:
         [
             "compile",
             "--quiet",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(profiles_dir()),
-            "--target",
-            "memory",
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
+            *on_memory_target(),
             *worker_paths(),
             "--inline",
             "{{ trueup_price_line_tiers('pricing_cases', ['case_id']) }}",

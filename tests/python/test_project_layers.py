@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from trueup_tools import PROJECT_DIR, profiles_dir
+from parsing import parsed_manifest_json, reachable
+from trueup_tools import PROJECT_DIR
 from trueup_tools.vocabulary import STATUS_SEED, status_names, variance_statuses
 
 LAYERS = {"staging": 1, "intermediate": 2, "marts": 3}
@@ -56,26 +57,7 @@ MANY_PARENTS = {
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from dbt.cli.main import dbtRunner
-
-    target = tmp_path_factory.mktemp("layers") / "target"
-    outcome = dbtRunner().invoke(
-        [
-            "parse",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(profiles_dir()),
-            "--target",
-            "memory",
-            "--target-path",
-            str(target),
-            "--vars",
-            '{"landing_path": "/nonexistent-landing"}',
-        ]
-    )
-    assert outcome.success, outcome.exception
-    return json.loads((target / "manifest.json").read_text())
+    return parsed_manifest_json(tmp_path_factory.mktemp("layers") / "target")
 
 
 def layer(node: dict) -> int | None:
@@ -268,15 +250,7 @@ def test_the_close_gate_reads_only_this_and_its_parents(manifest: dict) -> None:
 
 
 def upstream(manifest: dict, name: str) -> set[str]:
-    parents = manifest["parent_map"]
-    seen: set[str] = set()
-    todo = list(parents[f"model.trueup.{name}"])
-    while todo:
-        node = todo.pop()
-        if node not in seen:
-            seen.add(node)
-            todo.extend(parents.get(node, []))
-    return {uid.split(".")[-1] for uid in seen}
+    return {uid.split(".")[-1] for uid in reachable(f"model.trueup.{name}", manifest["parent_map"])}
 
 
 def test_select_upstream_lists_every_input_of_the_books(manifest: dict) -> None:
