@@ -320,6 +320,8 @@ MODULE_COST = {
     "test_finance_analyses.py": 60,
     "test_focus_export.py": 45,
     "test_billing_e2e.py": 35,
+    # the upgrade test builds the previous release twice, then this one (about 170 s in all)
+    "test_deprecated_names.py": 170,
 }
 
 # The slowest tests (a module: all its tests), marked `slow` (so are tests decorated
@@ -328,13 +330,15 @@ MODULE_COST = {
 # builds of its own that no other test shares: the day-by-day build (126 s), the small benchmark
 # (103 s), the close schedule (its fixture 83 s, then its tests), and the README walk, whose
 # `./run.sh` is test_demo's real-clock demo (223 s), with test_demo's 2031 demo under
-# libfaketime (70 s). Every other test runs by default.
+# libfaketime (70 s), and the upgrade from the old ops names (two builds of the previous release,
+# then one of this one). Every other test runs by default.
 SLOW = (
     "test_usage_e2e.py::test_day_by_day_equals_one_build",
     "test_benchmark.py::test_small_benchmark_equals_floor_and_landed_files",
     "test_close_e2e.py",
     "test_readme_walk.py",
     "test_demo.py",
+    "test_deprecated_names.py::test_an_upgrade_keeps_the_books_built_under_the_old_names",
 )
 
 

@@ -17,7 +17,7 @@ AS_OF = "2026-10-20"
 
 USAGE_READING = (
     "--select",
-    "+int_usage_records_classified +usage_duplicates +usage_quarantine",
+    "+int_usage_records_classified +fct_usage_duplicates +fct_usage_quarantine",
     "--indirect-selection",
     "cautious",
 )
