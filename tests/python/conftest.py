@@ -331,7 +331,8 @@ MODULE_COST = {
 # (103 s), the close schedule (its fixture 83 s, then its tests), and the README walk, whose
 # `./run.sh` is test_demo's real-clock demo (223 s), with test_demo's 2031 demo under
 # libfaketime (70 s), and the upgrade from the old ops names (two builds of the previous release,
-# then one of this one). Every other test runs by default.
+# then one of this one), and eight usage and books tests that each build a warehouse of their
+# own (30-45 s each). Every other test runs by default.
 SLOW = (
     "test_usage_e2e.py::test_day_by_day_equals_one_build",
     "test_benchmark.py::test_small_benchmark_equals_floor_and_landed_files",
@@ -339,6 +340,16 @@ SLOW = (
     "test_readme_walk.py",
     "test_demo.py",
     "test_deprecated_names.py::test_an_upgrade_keeps_the_books_built_under_the_old_names",
+    # whole builds of their own after a base (30-45 s each on 2 workers): the default set keeps
+    # the rest of their modules (the same models, vars and fixtures); CI runs these too
+    "test_usage_e2e.py::test_files_missing_from_the_register_are_not_read_again",
+    "test_usage_e2e.py::test_replay_reproduces_what_was_known_then",
+    "test_usage_e2e.py::test_out_of_order_file_is_absorbed",
+    "test_usage_e2e.py::test_lost_watermark_rebuilds_the_duplicates",
+    "test_hostile_books.py::test_acknowledged_removal_lets_the_build_close",
+    "test_hostile_books.py::test_failing_upstream_test_leaves_no_close_or_entry",
+    "test_hostile_books.py::test_billing_export_gone_for_a_period_that_had_one_stops_before_closing",
+    "test_hostile_books.py::test_future_as_of_within_tolerance_or_opted_in_builds",
 )
 
 
